@@ -1,0 +1,137 @@
+"""The client: configuration, lifecycle, and the namespaces of endpoints."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ._config import Timeout, resolve_base_url
+from ._errors import InvalidArgumentError
+from ._transport import FileSource, Transport
+
+__all__ = ["BaijiayunClient"]
+
+_ENVIRONMENT = {
+    "partner_id": "BAIJIAYUN_PARTNER_ID",
+    "partner_key": "BAIJIAYUN_PARTNER_KEY",
+    "private_domain": "BAIJIAYUN_PRIVATE_DOMAIN",
+    "base_url": "BAIJIAYUN_BASE_URL",
+}
+
+
+class BaijiayunClient:
+    """An asyncio client for one Baijiayun account.
+
+    It signs every call with ``partner_key`` and sends it over one httpx connection
+    pool, opened on first use. Use it as ``async with BaijiayunClient(...) as bjy:``
+    or call :meth:`aclose` when done; a pool passed in as ``http_client`` is left
+    for its owner to close.
+    """
+
+    def __init__(
+        self,
+        partner_id: int,
+        partner_key: str,
+        private_domain: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout | float = Timeout(),  # noqa: B008 -- frozen, so sharing is safe
+        max_connections: int = 20,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        _check_positive_int("partner_id", partner_id, minimum=1)
+        if not isinstance(partner_key, str) or not partner_key:
+            raise InvalidArgumentError("partner_key must be a non-empty string")
+        _check_positive_int("max_connections", max_connections, minimum=1)
+        _check_positive_int("max_retries", max_retries, minimum=0)
+        if http_client is not None and transport is not None:
+            raise InvalidArgumentError("pass either http_client or transport, not both")
+
+        self.partner_id = partner_id
+        self.base_url = resolve_base_url(private_domain, base_url)
+        self._transport = Transport(
+            partner_id=partner_id,
+            partner_key=partner_key,
+            base_url=self.base_url,
+            timeout=Timeout.of(timeout),
+            max_retries=max_retries,
+            max_connections=max_connections,
+            http_client=http_client,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> BaijiayunClient:
+        """Build a client from ``BAIJIAYUN_*`` environment variables.
+
+        ``BAIJIAYUN_PARTNER_ID`` and ``BAIJIAYUN_PARTNER_KEY`` are required, with
+        ``BAIJIAYUN_PRIVATE_DOMAIN`` or ``BAIJIAYUN_BASE_URL``; keyword arguments
+        override the environment and pass through to the constructor.
+        """
+        settings: dict[str, Any] = {
+            name: os.environ[variable]
+            for name, variable in _ENVIRONMENT.items()
+            if os.environ.get(variable)
+        }
+        settings.update(overrides)
+        for name in ("partner_id", "partner_key"):
+            if name not in settings:
+                raise InvalidArgumentError(f"{_ENVIRONMENT[name]} is not set")
+        partner_id = settings["partner_id"]
+        if isinstance(partner_id, str):
+            if not partner_id.isdigit():
+                raise InvalidArgumentError(
+                    "BAIJIAYUN_PARTNER_ID must be a positive decimal integer"
+                )
+            settings["partner_id"] = int(partner_id)
+        return cls(**settings)
+
+    async def request(
+        self,
+        path: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        files: Mapping[str, FileSource | tuple[str, FileSource]] | None = None,
+    ) -> Any:
+        """Call any endpoint and return the raw ``data`` of its answer.
+
+        ``path`` is relative to ``openapi/`` (``"room/info"``). Parameters are
+        rendered and signed by the API's rules; ``partner_id``, ``timestamp`` and
+        ``sign`` are added for every attempt. File parts are sent as multipart and
+        are not signed. This is the escape hatch for endpoints and parameters the
+        typed namespaces do not cover.
+        """
+        return await self._transport.call(path, params or {}, files)
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it was passed in as ``http_client``."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> BaijiayunClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"<BaijiayunClient partner_id={self.partner_id} base_url={self.base_url!r}>"
+        )
+
+    # Namespaces
+
+
+def _check_positive_int(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidArgumentError(f"{name} must be an integer >= {minimum}")

@@ -1,0 +1,354 @@
+"""One path for every call: sign, send, decode the envelope, retry what is safe."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import math
+import os
+import re
+import time
+from collections.abc import Mapping
+from typing import IO, Any, Union
+from urllib.parse import urlencode
+
+import anyio
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from ._config import Timeout
+from ._errors import (
+    BaijiayunError,
+    ConnectError,
+    HTTPStatusError,
+    InvalidArgumentError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RequestTimeoutError,
+    TransportError,
+    api_error,
+    excerpt,
+)
+from ._params import render
+from ._signing import sign
+
+__all__ = ["NOT_REPLAYABLE", "FileSource", "Transport"]
+
+logger = logging.getLogger("baijiayun_async")
+
+#: Calls that change state without an idempotency key: replaying one that may have
+#: reached the server could create a second room, upload or binding, or rotate the
+#: partner key twice.
+NOT_REPLAYABLE = frozenset(
+    {"room/create", "doc/uploadDoc", "doc/bindDoc", "partner/createkey"}
+)
+
+#: Answers on these paths carry credentials; their bodies never enter a message.
+_SECRET_BEARING = frozenset({"partner/createkey"})
+
+#: The longest ``Retry-After`` the client obeys; a longer one is cut to this.
+MAX_RETRY_AFTER = 30.0
+
+_PATH = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+FileSource = Union[bytes, str, "os.PathLike[str]", IO[bytes]]
+
+
+class Transport:
+    """Signs and sends calls over one httpx pool, with retries and a deadline."""
+
+    def __init__(
+        self,
+        *,
+        partner_id: int,
+        partner_key: str,
+        base_url: str,
+        timeout: Timeout,
+        max_retries: int,
+        max_connections: int,
+        http_client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        self._partner_id = str(partner_id)
+        self._partner_key = partner_key
+        self._endpoint = base_url + "openapi/"
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_connections = max_connections
+        self._http_transport = transport
+        self._pool = http_client
+        self._owns_pool = http_client is None
+
+    async def call(
+        self,
+        path: str,
+        params: Mapping[str, object],
+        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+    ) -> Any:
+        """Send one API call and return the envelope's ``data``."""
+        if not isinstance(path, str) or not _PATH.fullmatch(path):
+            raise InvalidArgumentError(
+                f"path {path!r} must be relative to openapi/, e.g. 'room/info'"
+            )
+        rendered = render(params)
+        replayable = path not in NOT_REPLAYABLE
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._max_retries + 1),
+            wait=_wait,
+            retry=retry_if_exception(lambda exc: _is_retryable(exc, replayable)),
+            before_sleep=_log_retry,
+            sleep=_sleep,
+            reraise=True,
+        )
+
+        maybe_sent = False
+        try:
+            with anyio.fail_after(self._timeout.total):
+                async for attempt in retrying:
+                    with attempt:
+                        number = attempt.retry_state.attempt_number
+                        maybe_sent = True
+                        return await self._attempt(
+                            path, rendered, files, number, replayable
+                        )
+        except TimeoutError as exc:
+            deadline = f"the per-call deadline of {self._timeout.total}s ran out"
+            if maybe_sent and not replayable:
+                raise OutcomeUnknownError(path, deadline) from exc
+            raise RequestTimeoutError(
+                deadline, path=path, request_sent=maybe_sent
+            ) from exc
+        raise AssertionError("unreachable: tenacity re-raises the last failure")
+
+    async def _attempt(
+        self,
+        path: str,
+        rendered: dict[str, str],
+        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+        attempt: int,
+        replayable: bool,
+    ) -> Any:
+        request = self._build(path, rendered, files)
+        started = time.perf_counter()
+
+        try:
+            response = await self._get_pool().send(request)
+        except httpx.TransportError as exc:
+            _log_attempt(path, "-", "-", started, attempt)
+            error = _transport_error(path, exc)
+            if error.request_sent and not replayable:
+                raise OutcomeUnknownError(path, type(exc).__name__) from error
+            raise error from exc
+
+        try:
+            data = _decode(path, response)
+        except HTTPStatusError as exc:
+            _log_attempt(path, response.status_code, "-", started, attempt)
+            if exc.status_code >= 500 and not replayable:
+                raise OutcomeUnknownError(path, f"HTTP {exc.status_code}") from exc
+            raise
+        except BaijiayunError as exc:
+            code = getattr(exc, "code", "-")
+            _log_attempt(path, response.status_code, code, started, attempt)
+            raise
+        _log_attempt(path, response.status_code, 0, started, attempt)
+        return data
+
+    def _build(
+        self,
+        path: str,
+        rendered: dict[str, str],
+        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+    ) -> httpx.Request:
+        form = {
+            **rendered,
+            "partner_id": self._partner_id,
+            "timestamp": _timestamp(),
+        }
+        form["sign"] = sign(form, self._partner_key)
+        url = self._endpoint + path
+        pool = self._get_pool()
+        if files:
+            parts = {name: _file_part(name, source) for name, source in files.items()}
+            return pool.build_request("POST", url, data=form, files=parts)
+        body = urlencode(form).encode("ascii")
+        return pool.build_request("POST", url, content=body, headers=_FORM)
+
+    def _get_pool(self) -> httpx.AsyncClient:
+        if self._pool is None:
+            limits = httpx.Limits(
+                max_connections=self._max_connections,
+                max_keepalive_connections=self._max_connections,
+            )
+            self._pool = httpx.AsyncClient(
+                timeout=self._timeout.for_httpx(),
+                limits=limits,
+                transport=self._http_transport,
+            )
+        return self._pool
+
+    async def aclose(self) -> None:
+        """Close the pool if this transport opened it."""
+        if self._owns_pool and self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.aclose()
+
+
+def _timestamp() -> str:
+    return str(int(time.time()))
+
+
+def _file_part(
+    name: str, source: FileSource | tuple[str, FileSource]
+) -> tuple[str, bytes | IO[bytes]]:
+    filename, content = source if isinstance(source, tuple) else (None, source)
+    if isinstance(content, bytes):
+        return (filename or name, content)
+    if isinstance(content, (str, os.PathLike)):
+        path = os.fspath(content)
+        with open(path, "rb") as handle:  # TODO: stream from disk off the event loop
+            return (filename or os.path.basename(path), handle.read())
+    return (filename or os.path.basename(getattr(content, "name", name)), content)
+
+
+def _transport_error(path: str, exc: httpx.TransportError) -> TransportError:
+    reason = type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectError(f"could not connect ({reason})", path=path)
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: "connect",
+            httpx.PoolTimeout: "pool",
+            httpx.ReadTimeout: "read",
+            httpx.WriteTimeout: "write",
+        }.get(type(exc), "request")
+        sent = phase not in ("connect", "pool")
+        return RequestTimeoutError(f"{phase} timeout", path=path, request_sent=sent)
+    return TransportError(f"connection failed ({reason})", path=path)
+
+
+def _decode(path: str, response: httpx.Response) -> Any:
+    body = response.content
+    shown = _shown(path, body)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = None
+
+    code = _envelope_code(payload)
+    if code is not None and code != 0:
+        msg = payload.get("msg")
+        raise api_error(code, msg if isinstance(msg, str) else str(msg), path)
+    if response.status_code == 429:
+        raise RateLimitedError(
+            path, 429, shown, retry_after=_retry_after(response.headers)
+        )
+    if not response.is_success:
+        raise HTTPStatusError(
+            path,
+            response.status_code,
+            shown,
+            retry_after=_retry_after(response.headers),
+        )
+    if code is None:
+        raise MalformedResponseError(path, "body is not the JSON envelope", shown)
+    return payload.get("data")
+
+
+def _envelope_code(payload: Any) -> int | None:
+    if not isinstance(payload, dict):
+        return None
+    code = payload.get("code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code
+    if isinstance(code, str) and code.isdigit():
+        return int(code)
+    return None
+
+
+def _shown(path: str, body: bytes) -> str:
+    if path in _SECRET_BEARING:
+        return f"<{len(body)} bytes, not shown: the answer may hold credentials>"
+    return excerpt(body)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _is_retryable(exc: BaseException, replayable: bool) -> bool:
+    if isinstance(exc, TransportError):
+        return replayable or not exc.request_sent
+    if isinstance(exc, HTTPStatusError):
+        return replayable and (exc.status_code >= 500 or exc.status_code == 429)
+    return False
+
+
+_backoff = wait_random_exponential(multiplier=0.25, max=8.0)
+_sleep = asyncio.sleep
+
+
+def _wait(state: RetryCallState) -> float:
+    exc = state.outcome.exception() if state.outcome else None
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        return float(min(retry_after, MAX_RETRY_AFTER))
+    return float(_backoff(state))
+
+
+def _log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    delay = state.next_action.sleep if state.next_action else 0.0
+    path = getattr(exc, "path", "?")
+    logger.warning(
+        "retrying %s in %.2fs after %s (attempt %d failed)",
+        path,
+        delay,
+        _reason(exc),
+        state.attempt_number,
+    )
+
+
+def _reason(exc: BaseException | None) -> str:
+    if isinstance(exc, HTTPStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, TransportError):
+        return f"{type(exc).__name__} ({exc.reason})"
+    return type(exc).__name__
+
+
+def _log_attempt(
+    path: str, status: int | str, code: int | str, started: float, attempt: int
+) -> None:
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.debug(
+        "POST openapi/%s status=%s code=%s elapsed_ms=%.1f attempt=%d",
+        path,
+        status,
+        code,
+        elapsed_ms,
+        attempt,
+    )
