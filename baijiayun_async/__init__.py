@@ -23,6 +23,7 @@ from ._errors import (
     TransportError,
     UploadFailedError,
 )
+from ._multipart import FileUpload
 from ._signing import sign
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "BaijiayunError",
     "ConnectError",
     "EndpointNotFoundError",
+    "FileUpload",
     "HTTPStatusError",
     "InvalidArgumentError",
     "MalformedResponseError",

@@ -11,7 +11,7 @@ import httpx
 
 from ._config import Timeout, resolve_base_url
 from ._errors import InvalidArgumentError
-from ._transport import FileSource, Transport
+from ._transport import Files, Transport
 
 __all__ = ["BaijiayunClient"]
 
@@ -97,15 +97,16 @@ class BaijiayunClient:
         path: str,
         params: Mapping[str, object] | None = None,
         *,
-        files: Mapping[str, FileSource | tuple[str, FileSource]] | None = None,
+        files: Files | None = None,
     ) -> Any:
         """Call any endpoint and return the raw ``data`` of its answer.
 
         ``path`` is relative to ``openapi/`` (``"room/info"``). Parameters are
         rendered and signed by the API's rules; ``partner_id``, ``timestamp`` and
-        ``sign`` are added for every attempt. File parts are sent as multipart and
-        are not signed. This is the escape hatch for endpoints and parameters the
-        typed namespaces do not cover.
+        ``sign`` are added for every attempt. ``files`` maps field names to paths,
+        bytes, binary file objects, async iterables or :class:`FileUpload`; they
+        are streamed as multipart parts and are not signed. This is the escape
+        hatch for endpoints and parameters the typed namespaces do not cover.
         """
         return await self._transport.call(path, params or {}, files)
 

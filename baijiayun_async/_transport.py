@@ -7,11 +7,10 @@ import email.utils
 import json
 import logging
 import math
-import os
 import re
 import time
 from collections.abc import Mapping
-from typing import IO, Any, Union
+from typing import Any
 from urllib.parse import urlencode
 
 import anyio
@@ -38,10 +37,11 @@ from ._errors import (
     api_error,
     excerpt,
 )
+from ._multipart import FilePart, FileSource, FileUpload, MultipartBody, file_parts
 from ._params import render
 from ._signing import sign
 
-__all__ = ["NOT_REPLAYABLE", "FileSource", "Transport"]
+__all__ = ["NOT_REPLAYABLE", "Files", "Transport"]
 
 logger = logging.getLogger("baijiayun_async")
 
@@ -61,7 +61,7 @@ MAX_RETRY_AFTER = 30.0
 _PATH = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
-FileSource = Union[bytes, str, "os.PathLike[str]", IO[bytes]]
+Files = Mapping[str, "FileSource | FileUpload"]
 
 
 class Transport:
@@ -93,7 +93,7 @@ class Transport:
         self,
         path: str,
         params: Mapping[str, object],
-        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+        files: Files | None,
     ) -> Any:
         """Send one API call and return the envelope's ``data``."""
         if not isinstance(path, str) or not _PATH.fullmatch(path):
@@ -101,11 +101,19 @@ class Transport:
                 f"path {path!r} must be relative to openapi/, e.g. 'room/info'"
             )
         rendered = render(params)
+        parts = file_parts(files or {})
+        for part in parts:
+            await part.measure()
         replayable = path not in NOT_REPLAYABLE
+
+        def retryable(exc: BaseException) -> bool:
+            rewindable = all(part.rewindable for part in parts)
+            return rewindable and _is_retryable(exc, replayable)
+
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._max_retries + 1),
             wait=_wait,
-            retry=retry_if_exception(lambda exc: _is_retryable(exc, replayable)),
+            retry=retry_if_exception(retryable),
             before_sleep=_log_retry,
             sleep=_sleep,
             reraise=True,
@@ -119,7 +127,7 @@ class Transport:
                         number = attempt.retry_state.attempt_number
                         maybe_sent = True
                         return await self._attempt(
-                            path, rendered, files, number, replayable
+                            path, rendered, parts, number, replayable
                         )
         except TimeoutError as exc:
             deadline = f"the per-call deadline of {self._timeout.total}s ran out"
@@ -134,11 +142,11 @@ class Transport:
         self,
         path: str,
         rendered: dict[str, str],
-        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+        parts: list[FilePart],
         attempt: int,
         replayable: bool,
     ) -> Any:
-        request = self._build(path, rendered, files)
+        request = self._build(path, rendered, parts)
         started = time.perf_counter()
 
         try:
@@ -168,7 +176,7 @@ class Transport:
         self,
         path: str,
         rendered: dict[str, str],
-        files: Mapping[str, FileSource | tuple[str, FileSource]] | None,
+        parts: list[FilePart],
     ) -> httpx.Request:
         form = {
             **rendered,
@@ -178,9 +186,11 @@ class Transport:
         form["sign"] = sign(form, self._partner_key)
         url = self._endpoint + path
         pool = self._get_pool()
-        if files:
-            parts = {name: _file_part(name, source) for name, source in files.items()}
-            return pool.build_request("POST", url, data=form, files=parts)
+        if parts:
+            multipart = MultipartBody(form, parts)
+            return pool.build_request(
+                "POST", url, content=multipart, headers=multipart.headers
+            )
         body = urlencode(form).encode("ascii")
         return pool.build_request("POST", url, content=body, headers=_FORM)
 
@@ -206,19 +216,6 @@ class Transport:
 
 def _timestamp() -> str:
     return str(int(time.time()))
-
-
-def _file_part(
-    name: str, source: FileSource | tuple[str, FileSource]
-) -> tuple[str, bytes | IO[bytes]]:
-    filename, content = source if isinstance(source, tuple) else (None, source)
-    if isinstance(content, bytes):
-        return (filename or name, content)
-    if isinstance(content, (str, os.PathLike)):
-        path = os.fspath(content)
-        with open(path, "rb") as handle:  # TODO: stream from disk off the event loop
-            return (filename or os.path.basename(path), handle.read())
-    return (filename or os.path.basename(getattr(content, "name", name)), content)
 
 
 def _transport_error(path: str, exc: httpx.TransportError) -> TransportError:

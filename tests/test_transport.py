@@ -15,6 +15,7 @@ from baijiayun_async import (
     BaijiayunError,
     ConnectError,
     EndpointNotFoundError,
+    FileUpload,
     HTTPStatusError,
     InvalidArgumentError,
     MalformedResponseError,
@@ -336,7 +337,7 @@ async def test_files_are_multipart_and_not_signed(
     await client.request(
         "doc/uploadDoc",
         {"room_id": 7},
-        files={"attachment": ("讲义.pdf", b"%PDF-1.4 body")},
+        files={"attachment": FileUpload(b"%PDF-1.4 body", filename="讲义.pdf")},
     )
 
     request = route.calls.last.request
