@@ -1,7 +1,7 @@
 """Asyncio SDK for the Baijiayun small-class live-classroom server API."""
 
 from ._client import BaijiayunClient
-from ._config import Timeout
+from ._config import RateLimit, Timeout
 from ._errors import (
     AccountError,
     APIError,
@@ -23,32 +23,75 @@ from ._errors import (
     TransportError,
     UploadFailedError,
 )
+from ._models import (
+    AccountDoc,
+    AttendanceRecord,
+    ChatMessage,
+    ClientType,
+    CodeInfo,
+    CreatedRoom,
+    DocBinding,
+    Page,
+    Question,
+    QuestionOption,
+    Room,
+    RoomDoc,
+    RoomType,
+    RoomUserStat,
+    StudentAnswer,
+    StudentCode,
+    UploadedDoc,
+    UserCount,
+    UserRole,
+)
 from ._multipart import FileUpload
+from ._pagination import Paginator
 from ._signing import sign
 
 __all__ = [
     "APIError",
+    "AccountDoc",
     "AccountError",
+    "AttendanceRecord",
     "BaijiayunClient",
     "BaijiayunError",
+    "ChatMessage",
+    "ClientType",
+    "CodeInfo",
     "ConnectError",
+    "CreatedRoom",
+    "DocBinding",
     "EndpointNotFoundError",
     "FileUpload",
     "HTTPStatusError",
     "InvalidArgumentError",
     "MalformedResponseError",
     "OutcomeUnknownError",
+    "Page",
+    "Paginator",
     "ParameterError",
     "PermissionDeniedError",
+    "Question",
+    "QuestionOption",
+    "RateLimit",
     "RateLimitedError",
     "RequestTimeoutError",
     "ResponseValidationError",
+    "Room",
     "RoomDeletedError",
+    "RoomDoc",
     "RoomNotFoundError",
+    "RoomType",
+    "RoomUserStat",
     "SignatureError",
+    "StudentAnswer",
+    "StudentCode",
     "Timeout",
     "TransportError",
     "UploadFailedError",
+    "UploadedDoc",
+    "UserCount",
+    "UserRole",
     "sign",
 ]
 __version__ = "0.1.0.dev0"

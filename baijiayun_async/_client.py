@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -9,8 +10,9 @@ from typing import Any
 
 import httpx
 
-from ._config import Timeout, resolve_base_url
+from ._config import RateLimit, Timeout, resolve_base_url
 from ._errors import InvalidArgumentError
+from ._namespaces import Codes, Docs, Live, Partner, Reports, Rooms
 from ._transport import Files, Transport
 
 __all__ = ["BaijiayunClient"]
@@ -26,10 +28,18 @@ _ENVIRONMENT = {
 class BaijiayunClient:
     """An asyncio client for one Baijiayun account.
 
-    It signs every call with ``partner_key`` and sends it over one httpx connection
-    pool, opened on first use. Use it as ``async with BaijiayunClient(...) as bjy:``
-    or call :meth:`aclose` when done; a pool passed in as ``http_client`` is left
-    for its owner to close.
+    It signs every call with ``partner_key`` and sends it over an httpx connection
+    pool opened on first use (one per event loop, so a client made at module level
+    also serves successive ``asyncio.run()`` calls). Use it as ``async with
+    BaijiayunClient(...) as bjy:`` or call :meth:`aclose` when done; a pool passed
+    in as ``http_client`` is left for its owner to close.
+
+    ``timeout`` is a :class:`Timeout` or the per-call deadline in seconds;
+    ``max_connections`` bounds the pool, and callers beyond it wait in a fair
+    queue; ``max_retries`` bounds retries of failures that are safe to retry;
+    ``rate_limit`` keeps every task using this client within the service's
+    request limit (``None`` turns it off); ``transport`` is the httpx transport
+    under the client's own pool (a mock, or the in-process fake server).
     """
 
     def __init__(
@@ -42,6 +52,7 @@ class BaijiayunClient:
         timeout: Timeout | float = Timeout(),  # noqa: B008 -- frozen, so sharing is safe
         max_connections: int = 20,
         max_retries: int = 2,
+        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 -- frozen
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -62,6 +73,7 @@ class BaijiayunClient:
             timeout=Timeout.of(timeout),
             max_retries=max_retries,
             max_connections=max_connections,
+            rate_limit=rate_limit,
             http_client=http_client,
             transport=transport,
         )
@@ -131,6 +143,36 @@ class BaijiayunClient:
         )
 
     # Namespaces
+
+    @functools.cached_property
+    def partner(self) -> Partner:
+        """The account's signing key (``openapi/partner/...``)."""
+        return Partner(self)
+
+    @functools.cached_property
+    def rooms(self) -> Rooms:
+        """Creating, changing, reading, listing and deleting rooms."""
+        return Rooms(self)
+
+    @functools.cached_property
+    def codes(self) -> Codes:
+        """The participation codes that let students into a room."""
+        return Codes(self)
+
+    @functools.cached_property
+    def docs(self) -> Docs:
+        """Courseware documents, in the account and bound to rooms."""
+        return Docs(self)
+
+    @functools.cached_property
+    def live(self) -> Live:
+        """What is happening in a room right now."""
+        return Live(self)
+
+    @functools.cached_property
+    def reports(self) -> Reports:
+        """What happened in class: quizzes, chat, attendance, head counts."""
+        return Reports(self)
 
 
 def _check_positive_int(name: str, value: object, *, minimum: int) -> None:

@@ -10,7 +10,7 @@ import httpx
 
 from ._errors import InvalidArgumentError
 
-__all__ = ["Timeout", "resolve_base_url"]
+__all__ = ["RateLimit", "Timeout", "resolve_base_url"]
 
 _DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
@@ -18,7 +18,7 @@ _DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise InvalidArgumentError(
-            f"timeout {attribute.name} must be a positive number of seconds"
+            f"{attribute.name} must be a positive number of seconds"
         )
 
 
@@ -55,6 +55,24 @@ class Timeout:
         return httpx.Timeout(
             connect=self.connect, read=self.read, write=self.write, pool=self.pool
         )
+
+
+@attrs.frozen
+class RateLimit:
+    """At most ``requests`` requests may start within any ``per`` seconds.
+
+    The default is the service's documented limit for one account, 200 requests
+    per 10 s across all endpoints. Several processes sharing an account should
+    split it between them.
+    """
+
+    requests: int = attrs.field(default=200)
+    per: float = attrs.field(default=10.0, validator=_positive)
+
+    @requests.validator
+    def _check_requests(self, _: attrs.Attribute[int], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidArgumentError("rate_limit requests must be an integer >= 1")
 
 
 def resolve_base_url(private_domain: str | None, base_url: str | None) -> str:

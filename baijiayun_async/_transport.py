@@ -10,6 +10,7 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ._config import Timeout
+from ._config import RateLimit, Timeout
 from ._errors import (
     BaijiayunError,
     ConnectError,
@@ -39,6 +40,8 @@ from ._errors import (
 )
 from ._multipart import FilePart, FileSource, FileUpload, MultipartBody, file_parts
 from ._params import render
+from ._pool import Pool
+from ._ratelimit import RateLimiter
 from ._signing import sign
 
 __all__ = ["NOT_REPLAYABLE", "Files", "Transport"]
@@ -54,6 +57,8 @@ NOT_REPLAYABLE = frozenset(
 
 #: Answers on these paths carry credentials; their bodies never enter a message.
 _SECRET_BEARING = frozenset({"partner/createkey"})
+
+USER_AGENT = f"baijiayun-async/{version('baijiayun-async')}"
 
 #: The longest ``Retry-After`` the client obeys; a longer one is cut to this.
 MAX_RETRY_AFTER = 30.0
@@ -76,6 +81,7 @@ class Transport:
         timeout: Timeout,
         max_retries: int,
         max_connections: int,
+        rate_limit: RateLimit | None,
         http_client: httpx.AsyncClient | None,
         transport: httpx.AsyncBaseTransport | None,
     ) -> None:
@@ -84,10 +90,26 @@ class Transport:
         self._endpoint = base_url + "openapi/"
         self._timeout = timeout
         self._max_retries = max_retries
-        self._max_connections = max_connections
-        self._http_transport = transport
-        self._pool = http_client
-        self._owns_pool = http_client is None
+        self._limiter = (
+            RateLimiter(rate_limit.requests, rate_limit.per) if rate_limit else None
+        )
+
+        def make_client() -> httpx.AsyncClient:
+            return httpx.AsyncClient(
+                timeout=timeout.for_httpx(),
+                limits=httpx.Limits(
+                    max_connections=max_connections,
+                    max_keepalive_connections=max_connections,
+                ),
+                headers={"User-Agent": USER_AGENT},
+                transport=transport,
+            )
+
+        self._pool = Pool(
+            http_client=http_client,
+            make_client=make_client,
+            max_connections=max_connections,
+        )
 
     async def call(
         self,
@@ -146,11 +168,14 @@ class Transport:
         attempt: int,
         replayable: bool,
     ) -> Any:
-        request = self._build(path, rendered, parts)
+        if self._limiter is not None:
+            await self._limiter.acquire()
         started = time.perf_counter()
 
         try:
-            response = await self._get_pool().send(request)
+            response = await self._pool.send(
+                lambda pool: self._build(pool, path, rendered, parts)
+            )
         except httpx.TransportError as exc:
             _log_attempt(path, "-", "-", started, attempt)
             error = _transport_error(path, exc)
@@ -174,6 +199,7 @@ class Transport:
 
     def _build(
         self,
+        pool: httpx.AsyncClient,
         path: str,
         rendered: dict[str, str],
         parts: list[FilePart],
@@ -185,7 +211,6 @@ class Transport:
         }
         form["sign"] = sign(form, self._partner_key)
         url = self._endpoint + path
-        pool = self._get_pool()
         if parts:
             multipart = MultipartBody(form, parts)
             return pool.build_request(
@@ -194,24 +219,9 @@ class Transport:
         body = urlencode(form).encode("ascii")
         return pool.build_request("POST", url, content=body, headers=_FORM)
 
-    def _get_pool(self) -> httpx.AsyncClient:
-        if self._pool is None:
-            limits = httpx.Limits(
-                max_connections=self._max_connections,
-                max_keepalive_connections=self._max_connections,
-            )
-            self._pool = httpx.AsyncClient(
-                timeout=self._timeout.for_httpx(),
-                limits=limits,
-                transport=self._http_transport,
-            )
-        return self._pool
-
     async def aclose(self) -> None:
-        """Close the pool if this transport opened it."""
-        if self._owns_pool and self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.aclose()
+        """Close the pool of the running loop if this transport opened it."""
+        await self._pool.aclose()
 
 
 def _timestamp() -> str:

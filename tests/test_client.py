@@ -81,7 +81,7 @@ def test_domain_or_base_url_is_required() -> None:
         ({"partner_key": ""}, "partner_key must be a non-empty string"),
         ({"max_retries": -1}, "max_retries must be an integer >= 0"),
         ({"max_connections": 0}, "max_connections must be an integer >= 1"),
-        ({"timeout": 0}, "timeout total must be a positive"),
+        ({"timeout": 0}, "total must be a positive"),
     ],
 )
 def test_bad_settings_are_refused(kwargs: dict[str, object], message: str) -> None:
@@ -129,13 +129,29 @@ def test_timeout_number_is_the_call_deadline() -> None:
     assert Timeout.of(120).read == Timeout().read
 
 
-async def test_owned_pool_is_closed(mock_api: respx.MockRouter) -> None:
-    mock_api.post("room/info").respond(json=envelope({}))
-    async with BaijiayunClient(PARTNER_ID, PARTNER_KEY, "demo123") as bjy:
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Answers every call and records whether it was closed."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.timeouts: list[dict[str, float]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.timeouts.append(request.extensions["timeout"])
+        return httpx.Response(200, json=envelope({"ok": 1}))
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_owned_pool_is_closed() -> None:
+    transport = CountingTransport()
+    async with BaijiayunClient(
+        PARTNER_ID, PARTNER_KEY, "demo123", transport=transport
+    ) as bjy:
         await bjy.request("room/info", {"room_id": 1})
-        pool = bjy._transport._pool
-        assert pool is not None
-    assert pool.is_closed
+        assert not transport.closed
+    assert transport.closed
 
 
 async def test_injected_pool_is_left_open(mock_api: respx.MockRouter) -> None:
@@ -149,11 +165,21 @@ async def test_injected_pool_is_left_open(mock_api: respx.MockRouter) -> None:
 
 
 async def test_timeouts_reach_the_pool() -> None:
+    transport = CountingTransport()
     timeout = Timeout(total=9, connect=1, read=2, write=3, pool=4)
-    bjy = BaijiayunClient(PARTNER_ID, PARTNER_KEY, "demo123", timeout=timeout)
-    pool = bjy._transport._get_pool()
-    assert pool.timeout == httpx.Timeout(connect=1, read=2, write=3, pool=4)
-    await bjy.aclose()
+    async with BaijiayunClient(
+        PARTNER_ID, PARTNER_KEY, "demo123", timeout=timeout, transport=transport
+    ) as bjy:
+        await bjy.request("room/info", {"room_id": 1})
+    assert transport.timeouts == [{"connect": 1, "read": 2, "write": 3, "pool": 4}]
+
+
+async def test_user_agent_names_the_sdk(
+    mock_api: respx.MockRouter, client: BaijiayunClient
+) -> None:
+    route = mock_api.post("room/info").respond(json=envelope({}))
+    await client.request("room/info", {"room_id": 1})
+    assert route.calls.last.request.headers["user-agent"].startswith("baijiayun-async/")
 
 
 async def test_request_goes_under_openapi(mock_api: respx.MockRouter) -> None:

@@ -1,0 +1,88 @@
+"""Connection pools bound to event loops, with a fair queue in front of each.
+
+An httpx pool belongs to the event loop that opened its connections. A client made
+at module level and used from successive ``asyncio.run()`` calls therefore gets one
+pool per loop, and each pool is closed while its loop shuts down (``asyncio.run``
+closes every suspended async generator before closing the loop), so nothing is left
+to a ``__del__`` that would run on a dead loop.
+
+Callers wait for a connection slot in a FIFO queue of our own, which never times
+out: gathering thousands of calls on a small pool queues them instead of failing
+them, and httpx's pool timeout is left to catch a pool that is genuinely stuck.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+
+import attrs
+import httpx
+
+__all__ = ["Pool"]
+
+
+@attrs.define
+class _LoopState:
+    client: httpx.AsyncClient
+    slots: asyncio.Semaphore
+    closer: AsyncGenerator[None, None] | None = None
+
+
+class Pool:
+    """Sends requests over an httpx pool of the running loop, one slot at a time."""
+
+    def __init__(
+        self,
+        *,
+        http_client: httpx.AsyncClient | None,
+        make_client: Callable[[], httpx.AsyncClient],
+        max_connections: int,
+    ) -> None:
+        self._shared = http_client
+        self._make_client = make_client
+        self._max_connections = max_connections
+        self._states: dict[asyncio.AbstractEventLoop, _LoopState] = {}
+
+    async def send(
+        self, build: Callable[[httpx.AsyncClient], httpx.Request]
+    ) -> httpx.Response:
+        """Wait for a slot, then build the request and send it.
+
+        Building only once a slot is free keeps the signed timestamp fresh however
+        long the call waited in the queue.
+        """
+        state = await self._state()
+        async with state.slots:
+            return await state.client.send(build(state.client))
+
+    async def aclose(self) -> None:
+        """Close the pool of the running loop; a later call opens a new one."""
+        loop = asyncio.get_running_loop()
+        state = self._states.pop(loop, None)
+        if state is not None and state.closer is not None:
+            await state.closer.aclose()
+
+    async def _state(self) -> _LoopState:
+        loop = asyncio.get_running_loop()
+        state = self._states.get(loop)
+        if state is not None:
+            return state
+
+        for old_loop in [old for old in self._states if old.is_closed()]:
+            del self._states[old_loop]
+        client = self._shared or self._make_client()
+        state = _LoopState(client, asyncio.Semaphore(self._max_connections))
+        if self._shared is None:
+            state.closer = _close_with_loop(client)
+            await state.closer.asend(None)
+        self._states[loop] = state
+        return state
+
+
+async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Stay suspended until closed by ``aclose()`` or by the loop's shutdown."""
+    try:
+        yield
+    finally:
+        await client.aclose()
