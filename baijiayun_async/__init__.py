@@ -1,5 +1,6 @@
 """Asyncio SDK for the Baijiayun small-class live-classroom server API."""
 
+from ._bulk import CreateResult
 from ._client import BaijiayunClient
 from ._config import RateLimit, Timeout
 from ._errors import (
@@ -59,6 +60,7 @@ __all__ = [
     "ClientType",
     "CodeInfo",
     "ConnectError",
+    "CreateResult",
     "CreatedRoom",
     "DocBinding",
     "EndpointNotFoundError",

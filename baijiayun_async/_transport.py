@@ -253,13 +253,15 @@ def _decode(path: str, response: httpx.Response) -> Any:
         payload = None
 
     code = _envelope_code(payload)
-    if code is not None and code != 0:
-        msg = payload.get("msg")
-        raise api_error(code, msg if isinstance(msg, str) else str(msg), path)
+    # HTTP 429 is the one status that outranks the envelope: whatever code an
+    # overloaded service puts in its body, the answer means "slow down and retry".
     if response.status_code == 429:
         raise RateLimitedError(
             path, 429, shown, retry_after=_retry_after(response.headers)
         )
+    if code is not None and code != 0:
+        msg = payload.get("msg")
+        raise api_error(code, msg if isinstance(msg, str) else str(msg), path)
     if not response.is_success:
         raise HTTPStatusError(
             path,

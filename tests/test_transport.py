@@ -374,3 +374,16 @@ async def test_form_body_is_exactly_the_signed_set(
         "timestamp",
         "sign",
     }
+
+
+async def test_http_429_outranks_the_envelope_code(
+    mock_api: respx.MockRouter, client: BaijiayunClient
+) -> None:
+    route = mock_api.post("room/info").mock(
+        side_effect=[
+            httpx.Response(429, json=envelope(code=429, msg="too many requests")),
+            httpx.Response(200, json=envelope({"ok": 1})),
+        ]
+    )
+    assert await client.request("room/info", {"room_id": 1}) == {"ok": 1}
+    assert route.call_count == 2

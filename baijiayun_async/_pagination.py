@@ -1,0 +1,81 @@
+"""Walking a paginated listing to its end, without trusting the server to page well.
+
+The listing endpoints take a page number and a page size and answer with one page
+and the ``total`` count. Servers get this wrong in practice: they cap the page
+size below what was asked, drop items between requests, or ignore the page number
+and answer page 1 forever. The walk here ends at ``total``, at an empty or short
+page, adopts a capped page size, and refuses to loop on a repeated page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Generic, TypeVar
+
+from ._errors import MalformedResponseError
+from ._models import Page
+
+__all__ = ["FetchPage", "Paginator"]
+
+T = TypeVar("T")
+
+#: Fetch page ``number`` (from 1) of ``size`` items.
+FetchPage = Callable[[int, int], Awaitable[Page[T]]]
+
+
+class Paginator(Generic[T]):
+    """Every item of a listing, fetched a page at a time as iteration needs it.
+
+    ``async for item in paginator`` yields items, once, like any iterator;
+    ``async for page in paginator.pages()`` yields whole :class:`Page` objects
+    instead, each call walking again from page 1. Nothing is requested before
+    iteration starts.
+    """
+
+    def __init__(self, fetch: FetchPage[T], *, page_size: int, path: str) -> None:
+        self._fetch = fetch
+        self._page_size = page_size
+        self._path = path
+        self._items: AsyncIterator[T] | None = None
+
+    def __aiter__(self) -> Paginator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._items is None:
+            self._items = self._walk_items()
+        return await anext(self._items)
+
+    async def _walk_items(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Yield the listing's pages in order; the first even when it is empty.
+
+        Raises :class:`MalformedResponseError` when a page repeats the one before
+        it, which means the server ignores the page number.
+        """
+        number, size, seen = 1, self._page_size, 0
+        previous: Page[T] | None = None
+        while True:
+            page = await self._fetch(number, size)
+            if previous is not None and page.items == previous.items:
+                raise MalformedResponseError(
+                    self._path,
+                    f"page {number} repeats page {number - 1}; the server "
+                    "ignores the page number",
+                    f"{len(page.items)} identical items",
+                )
+            if page.items or previous is None:
+                yield page
+
+            seen += len(page.items)
+            if not page.items or seen >= page.total:
+                return
+            if previous is None and len(page.items) != size:
+                size = len(page.items)  # the server imposes its own page size
+            elif len(page.items) < size:
+                return  # a short page after full ones is the last one
+            previous, number = page, number + 1
