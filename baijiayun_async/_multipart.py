@@ -27,6 +27,7 @@ __all__ = [
     "FileUpload",
     "MultipartBody",
     "file_parts",
+    "filename_of",
 ]
 
 #: Bytes read from a file per worker-thread hop.
@@ -63,7 +64,7 @@ class FilePart:
     def __init__(self, field: str, upload: FileUpload) -> None:
         source = upload.source
         self.field = field
-        self.filename = upload.filename or _default_filename(field, source)
+        self.filename = filename_of(field, upload)
         self.content_type = (
             upload.content_type
             or mimetypes.guess_type(self.filename)[0]
@@ -203,7 +204,11 @@ def _escape(value: str) -> str:
     return value.translate(_ESCAPES)
 
 
-def _default_filename(field: str, source: object) -> str:
+def filename_of(field: str, upload: FileUpload) -> str:
+    """Name the file as it will be sent: as given, else from its path or object."""
+    if upload.filename:
+        return upload.filename
+    source = upload.source
     if isinstance(source, (str, os.PathLike)):
         return os.path.basename(os.fspath(source))
     name = getattr(source, "name", None)

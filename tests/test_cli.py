@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 import json
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from baijiayun_async._converter import CHINA_STANDARD_TIME
 from baijiayun_async.cli._app import app
 from baijiayun_async.testing import FakeBaijiayun
 
@@ -74,8 +76,8 @@ def served(fake: FakeBaijiayun) -> Iterator[ServedFake]:
 
 
 @pytest.fixture
-def cli(served: ServedFake) -> Iterator[Cli]:
-    yield Cli(served.base_url)
+def cli(served: ServedFake) -> Cli:
+    return Cli(served.base_url)
 
 
 class Cli:
@@ -152,10 +154,6 @@ def test_rooms_create_get_update_list_delete(cli: Cli, fake: FakeBaijiayun) -> N
 
 
 def time_iso(unix: int) -> str:
-    from baijiayun_async._converter import CHINA_STANDARD_TIME
-
-    import datetime as dt
-
     return dt.datetime.fromtimestamp(unix, CHINA_STANDARD_TIME).isoformat()
 
 

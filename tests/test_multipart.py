@@ -312,3 +312,26 @@ async def test_declared_size_must_match(
 async def test_unsupported_source_is_refused(client: BaijiayunClient) -> None:
     with pytest.raises(InvalidArgumentError, match="'attachment' must be a path"):
         await client.request("doc/uploadDoc", files={"attachment": 3.14})  # type: ignore[dict-item]
+
+
+async def test_docs_upload_streams_with_size_and_progress(
+    mock_api: respx.MockRouter, client: BaijiayunClient
+) -> None:
+    route = mock_api.post("doc/uploadDoc").respond(
+        json=envelope({"fid": 9, "name": "a.pdf"})
+    )
+    seen: list[tuple[int, int | None]] = []
+
+    doc = await client.docs.upload(
+        chunks_of(CONTENT),
+        filename="第二课.pdf",
+        size=len(CONTENT),
+        progress=lambda sent, total: seen.append((sent, total)),
+        room_id=7,
+    )
+
+    request = route.calls.last.request
+    assert doc.fid == 9
+    assert int(request.headers["content-length"]) == len(request.content)
+    assert 'filename="第二课.pdf"'.encode() in request.content
+    assert seen[-1] == (len(CONTENT), len(CONTENT))

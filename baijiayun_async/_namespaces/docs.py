@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
@@ -17,7 +17,7 @@ from .._models import (
     RoomDoc,
     UploadedDoc,
 )
-from .._multipart import FilePart, FileUpload
+from .._multipart import FileUpload, filename_of
 from ._base import Namespace
 
 if TYPE_CHECKING:
@@ -40,22 +40,32 @@ class Docs(Namespace):
         room_id: int | None = None,
         ppt_animation: bool = False,
         filename: str | None = None,
+        size: int | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
         extra_params: Mapping[str, object] | None = None,
     ) -> UploadedDoc:
         """Upload a document to the account, and bind it to a room if one is given.
 
         Calls ``openapi/doc/uploadDoc``. ``file`` is a path, bytes, a binary file
         object, an async iterable of bytes or a :class:`FileUpload`; ``filename``
-        names it when the source has no name of its own. The type, read from the
-        name's extension, must be one of .doc .ppt .pdf .pptx .docx .jpg .jpeg
-        .png .gif .zip (a .zip is HTML5 courseware, for small-class rooms with
-        that feature enabled). ``ppt_animation=True`` keeps a PowerPoint's
-        animations.
+        names it when the source has no name of its own, and ``size`` announces
+        an async iterable's length up front. The file is streamed from its source,
+        read off the event loop, never held in memory whole; ``progress(sent,
+        total)`` is called as its bytes go out (``total`` is ``None`` when the
+        size is unknown). The type, read from the name's extension, must be one
+        of .doc .ppt .pdf .pptx .docx .jpg .jpeg .png .gif .zip (a .zip is HTML5
+        courseware, for small-class rooms with that feature enabled).
+        ``ppt_animation=True`` keeps a PowerPoint's animations. An upload is not
+        repeated once it may have reached the service (``OutcomeUnknownError``).
         """
         upload = file if isinstance(file, FileUpload) else FileUpload(file)
-        if filename is not None:
-            upload = attrs.evolve(upload, filename=filename)
-        check_file_type(FilePart("attachment", upload).filename)
+        upload = attrs.evolve(
+            upload,
+            filename=filename or upload.filename,
+            size=upload.size if size is None else size,
+            progress=progress or upload.progress,
+        )
+        check_file_type(filename_of("attachment", upload))
         if room_id is not None:
             check_int("room_id", room_id, 1)
 
