@@ -1,6 +1,7 @@
 """Asyncio SDK for the Baijiayun small-class live-classroom server API."""
 
 from ._bulk import CreateResult
+from ._callbacks import verify_callback
 from ._client import BaijiayunClient
 from ._config import RateLimit, Timeout
 from ._errors import (
@@ -95,5 +96,6 @@ __all__ = [
     "UserCount",
     "UserRole",
     "sign",
+    "verify_callback",
 ]
 __version__ = "0.1.0.dev0"
