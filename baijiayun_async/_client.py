@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from ._callbacks import verify_callback
 from ._config import RateLimit, Timeout, resolve_base_url
 from ._errors import InvalidArgumentError
 from ._namespaces import Codes, Docs, Live, Partner, Reports, Rooms
@@ -65,6 +66,7 @@ class BaijiayunClient:
             raise InvalidArgumentError("pass either http_client or transport, not both")
 
         self.partner_id = partner_id
+        self._partner_key = partner_key
         self.base_url = resolve_base_url(private_domain, base_url)
         self._transport = Transport(
             partner_id=partner_id,
@@ -121,6 +123,16 @@ class BaijiayunClient:
         hatch for endpoints and parameters the typed namespaces do not cover.
         """
         return await self._transport.call(path, params or {}, files)
+
+    def verify_callback(
+        self, fields: Mapping[str, str], *, max_age: float = 300
+    ) -> bool:
+        """Check a class-event callback posted by the service with this key.
+
+        The same as :func:`baijiayun_async.verify_callback` with this client's
+        ``partner_key``, so an app keeps its key in one place.
+        """
+        return verify_callback(fields, self._partner_key, max_age=max_age)
 
     async def aclose(self) -> None:
         """Close the connection pool, unless it was passed in as ``http_client``."""

@@ -6,7 +6,12 @@ import time
 
 import pytest
 
-from baijiayun_async import InvalidArgumentError, sign, verify_callback
+from baijiayun_async import (
+    BaijiayunClient,
+    InvalidArgumentError,
+    sign,
+    verify_callback,
+)
 
 KEY = "callback-partner-key"
 
@@ -95,3 +100,9 @@ def test_malformed_input_is_refused_without_raising(fields: object) -> None:
 def test_caller_mistakes_raise(key: object, max_age: float) -> None:
     with pytest.raises(InvalidArgumentError):
         verify_callback(signed(), key, max_age=max_age)  # type: ignore[arg-type]
+
+
+def test_client_verifies_with_its_own_key() -> None:
+    bjy = BaijiayunClient(1, KEY, "demo123")
+    assert bjy.verify_callback(signed())
+    assert not BaijiayunClient(1, KEY + "x", "demo123").verify_callback(signed())

@@ -1,0 +1,1 @@
+"""Web applications that use the SDK the way a service in production should."""
