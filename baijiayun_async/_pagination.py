@@ -9,7 +9,7 @@ page, adopts a capped page size, and refuses to loop on a repeated page.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Generic, TypeVar
 
 from ._errors import MalformedResponseError
@@ -36,20 +36,24 @@ class Paginator(Generic[T]):
         self._fetch = fetch
         self._page_size = page_size
         self._path = path
-        self._items: AsyncIterator[T] | None = None
+        self._pages: AsyncIterator[Page[T]] | None = None
+        self._items: Iterator[T] = iter(())
 
     def __aiter__(self) -> Paginator[T]:
         return self
 
     async def __anext__(self) -> T:
-        if self._items is None:
-            self._items = self._walk_items()
-        return await anext(self._items)
-
-    async def _walk_items(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        # Items come from the current page with no await; only an exhausted page
+        # costs a trip to the next one, so a long listing iterates at list speed.
+        for item in self._items:
+            return item
+        if self._pages is None:
+            self._pages = self.pages()
+        async for page in self._pages:
+            self._items = iter(page.items)
+            for item in self._items:
+                return item
+        raise StopAsyncIteration
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Yield the listing's pages in order; the first even when it is empty.
