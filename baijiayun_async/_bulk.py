@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,13 +18,20 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._checks import to_unix
-from ._errors import BaijiayunError, InvalidArgumentError, OutcomeUnknownError
+from ._errors import (
+    BaijiayunError,
+    InvalidArgumentError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+)
 from ._models import CreatedRoom, Room, RoomType
 
 if TYPE_CHECKING:
     from ._namespaces.rooms import Rooms
 
 __all__ = ["CreateResult", "create_many"]
+
+logger = logging.getLogger("baijiayun_async")
 
 #: How far the service's clock may lag ours when deciding that a listed room was
 #: created by this batch.
@@ -97,7 +105,17 @@ async def create_many(
             unknown = [r.index for r in results if r.status == "unknown"]
             if not unknown:
                 break
-            found = await _find_created(rooms, results, batch_started)
+            try:
+                found = await _find_created(rooms, results, batch_started)
+            except BaijiayunError as exc:
+                # The results are worth more than the failed lookup: every spec
+                # whose outcome is still unknown stays reported as unknown.
+                logger.warning(
+                    "cannot reconcile %d unknown outcomes: room/list failed (%s)",
+                    len(unknown),
+                    type(exc).__name__,
+                )
+                break
             missing = []
             for index in unknown:
                 room = found.get(_key(results[index].spec), [])
@@ -119,39 +137,66 @@ async def _create_one(rooms: Rooms, result: CreateResult) -> CreateResult:
         return attrs.evolve(result, error=error)
     try:
         room = await rooms.create(**result.spec)
+    except MalformedResponseError as exc:
+        # The service answered, so it may well have created the room.
+        unknown = OutcomeUnknownError("room/create", type(exc).__name__)
+        unknown.__cause__ = exc
+        return attrs.evolve(result, room=None, error=unknown)
     except BaijiayunError as exc:
         return attrs.evolve(result, room=None, error=exc)
+    except OSError as exc:
+        # An attachment that cannot be read is this spec's fault; it is read
+        # before anything is sent, and must not abort the other specs.
+        error = InvalidArgumentError(f"spec {result.index}: {exc}")
+        error.__cause__ = exc
+        return attrs.evolve(result, room=None, error=error)
     return attrs.evolve(result, room=room, error=None)
 
 
 async def _run_bounded(
     work: Callable[[int], Any], indexes: Iterable[int], concurrency: int
 ) -> None:
-    """Run ``work`` over ``indexes`` with at most ``concurrency`` at a time."""
+    """Run ``work`` over ``indexes`` with at most ``concurrency`` at a time.
+
+    A failing worker (a raising ``progress`` callback) stops only itself: the
+    others finish the batch before the failure is raised, so no creation is left
+    running unobserved after ``create_many`` has returned.
+    """
     pending = iter(indexes)
 
     async def worker() -> None:
         for index in pending:
             await work(index)
 
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    outcomes = await asyncio.gather(
+        *(worker() for _ in range(concurrency)), return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def _find_created(
     rooms: Rooms, results: list[CreateResult], batch_started: int
 ) -> dict[_Key, list[CreatedRoom]]:
-    """Rooms in the account made since the batch began that no result claims yet."""
+    """Rooms in the account made since the batch began that no result claims yet.
+
+    The newest come first: when an older room of the same title and times falls
+    inside the clock-skew margin (a previous run of the same batch), the rooms
+    this batch's lost requests just created are still matched before it.
+    """
     claimed = {r.room.room_id for r in results if r.room is not None}
-    found: dict[_Key, list[CreatedRoom]] = {}
+    listed: list[Room] = []
     async for room in rooms.list(page_size=1000):
         created = room.create_time
         if room.room_id in claimed or created is None:
             continue
-        if created.timestamp() < batch_started - CLOCK_SKEW:
-            continue
+        if created.timestamp() >= batch_started - CLOCK_SKEW:
+            listed.append(room)
+    listed.sort(key=lambda room: (room.create_time, room.room_id), reverse=True)
+    found: dict[_Key, list[CreatedRoom]] = {}
+    for room in listed:
         found.setdefault(_listed_key(room), []).append(_as_created(room))
-    for candidates in found.values():
-        candidates.sort(key=lambda room: room.room_id)
     return found
 
 

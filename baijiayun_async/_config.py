@@ -26,8 +26,11 @@ def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> Non
 class Timeout:
     """Per-phase socket timeouts and one deadline for a whole call, in seconds.
 
-    ``total`` bounds a call from start to finish, retries and back-off included, so
-    a caller can promise its own callers an upper bound.
+    ``total`` bounds the time a call spends with the service: sending, waiting
+    for answers, and backing off between retries. Time queued behind the same
+    client's other callers (for a connection slot or the rate limit) is not
+    counted, so gathering thousands of calls queues them instead of failing them;
+    bound that wait yourself with ``asyncio.timeout`` if you need to.
     """
 
     total: float = attrs.field(default=60.0, validator=_positive)

@@ -14,7 +14,8 @@ them, and httpx's pool timeout is left to catch a pool that is genuinely stuck.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 import attrs
 import httpx
@@ -44,17 +45,12 @@ class Pool:
         self._max_connections = max_connections
         self._states: dict[asyncio.AbstractEventLoop, _LoopState] = {}
 
-    async def send(
-        self, build: Callable[[httpx.AsyncClient], httpx.Request]
-    ) -> httpx.Response:
-        """Wait for a slot, then build the request and send it.
-
-        Building only once a slot is free keeps the signed timestamp fresh however
-        long the call waited in the queue.
-        """
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[httpx.AsyncClient]:
+        """Wait in the queue for a connection slot; hold it while in the block."""
         state = await self._state()
         async with state.slots:
-            return await state.client.send(build(state.client))
+            yield state.client
 
     async def aclose(self) -> None:
         """Close the pool of the running loop; a later call opens a new one."""

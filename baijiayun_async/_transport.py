@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
+import functools
+import itertools
 import json
 import logging
 import math
+import random
 import re
+import sys
 import time
-from collections.abc import Mapping
-from importlib.metadata import version
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 import anyio
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_random_exponential,
-)
 
 from ._config import RateLimit, Timeout
 from ._errors import (
+    APIError,
     BaijiayunError,
     ConnectError,
     HTTPStatusError,
@@ -58,10 +56,13 @@ NOT_REPLAYABLE = frozenset(
 #: Answers on these paths carry credentials; their bodies never enter a message.
 _SECRET_BEARING = frozenset({"partner/createkey"})
 
-USER_AGENT = f"baijiayun-async/{version('baijiayun-async')}"
-
 #: The longest ``Retry-After`` the client obeys; a longer one is cut to this.
 MAX_RETRY_AFTER = 30.0
+
+#: Back-off before retry ``n`` is drawn from 0 to ``min(BACKOFF_CAP, BACKOFF_BASE *
+#: 2 ** (n - 1))`` seconds: full jitter, so clients that failed together spread out.
+BACKOFF_BASE = 0.25
+BACKOFF_CAP = 8.0
 
 _PATH = re.compile(r"[A-Za-z0-9_]+(?:/[A-Za-z0-9_]+)*")
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -101,7 +102,7 @@ class Transport:
                     max_connections=max_connections,
                     max_keepalive_connections=max_connections,
                 ),
-                headers={"User-Agent": USER_AGENT},
+                headers={"User-Agent": _user_agent()},
                 transport=transport,
             )
 
@@ -128,71 +129,75 @@ class Transport:
             await part.measure()
         replayable = path not in NOT_REPLAYABLE
 
-        def retryable(exc: BaseException) -> bool:
-            rewindable = all(part.rewindable for part in parts)
-            return rewindable and _is_retryable(exc, replayable)
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._max_retries + 1),
-            wait=_wait,
-            retry=retry_if_exception(retryable),
-            before_sleep=_log_retry,
-            sleep=_sleep,
-            reraise=True,
-        )
-
-        maybe_sent = False
-        try:
-            with anyio.fail_after(self._timeout.total):
-                async for attempt in retrying:
-                    with attempt:
-                        number = attempt.retry_state.attempt_number
-                        maybe_sent = True
-                        return await self._attempt(
-                            path, rendered, parts, number, replayable
-                        )
-        except TimeoutError as exc:
-            deadline = f"the per-call deadline of {self._timeout.total}s ran out"
-            if maybe_sent and not replayable:
-                raise OutcomeUnknownError(path, deadline) from exc
-            raise RequestTimeoutError(
-                deadline, path=path, request_sent=maybe_sent
-            ) from exc
-        raise AssertionError("unreachable: tenacity re-raises the last failure")
+        # A plain loop rather than a retry library: this runs on every call, and
+        # a generic retry object costs more per call than the rest of the SDK.
+        budget = _Budget(self._timeout.total)
+        for attempt in itertools.count(1):
+            try:
+                return await self._attempt(
+                    path,
+                    rendered,
+                    parts,
+                    attempt=attempt,
+                    replayable=replayable,
+                    budget=budget,
+                )
+            except BaijiayunError as exc:
+                rewindable = all(part.rewindable for part in parts)
+                if attempt > self._max_retries or not (
+                    rewindable and _is_retryable(exc, replayable)
+                ):
+                    raise
+                delay = _delay(exc, attempt)
+                _log_retry(path, exc, delay, attempt)
+            try:
+                async with budget.spending():
+                    await _sleep(delay)
+            except TimeoutError as exc:
+                raise budget.exceeded(path, replayable) from exc
+        raise AssertionError("unreachable: the loop returns or raises")
 
     async def _attempt(
         self,
         path: str,
         rendered: dict[str, str],
         parts: list[FilePart],
+        *,
         attempt: int,
         replayable: bool,
+        budget: _Budget,
     ) -> Any:
-        if self._limiter is not None:
-            await self._limiter.acquire()
-        started = time.perf_counter()
-
-        try:
-            response = await self._pool.send(
-                lambda pool: self._build(pool, path, rendered, parts)
-            )
-        except httpx.TransportError as exc:
-            _log_attempt(path, "-", "-", started, attempt)
-            error = _transport_error(path, exc)
-            if error.request_sent and not replayable:
-                raise OutcomeUnknownError(path, type(exc).__name__) from error
-            raise error from exc
+        # Waiting for a slot and for the rate limit is this client pacing its own
+        # callers, so it happens outside the deadline: gathering thousands of
+        # calls queues them instead of timing them out.
+        async with self._pool.slot() as pool:
+            if self._limiter is not None:
+                await self._limiter.acquire()
+            request = self._build(pool, path, rendered, parts)
+            budget.sent = True
+            started = time.perf_counter()
+            try:
+                async with budget.spending():
+                    response = await pool.send(request)
+            except TimeoutError as exc:
+                _log_attempt(path, "-", "-", started, attempt)
+                raise budget.exceeded(path, replayable) from exc
+            except httpx.TransportError as exc:
+                _log_attempt(path, "-", "-", started, attempt)
+                error = _transport_error(path, exc)
+                if error.request_sent and not replayable:
+                    raise OutcomeUnknownError(path, type(exc).__name__) from error
+                raise error from exc
 
         try:
             data = _decode(path, response)
-        except HTTPStatusError as exc:
+        except (HTTPStatusError, MalformedResponseError) as exc:
             _log_attempt(path, response.status_code, "-", started, attempt)
-            if exc.status_code >= 500 and not replayable:
-                raise OutcomeUnknownError(path, f"HTTP {exc.status_code}") from exc
+            if not replayable and not isinstance(exc, RateLimitedError):
+                raise OutcomeUnknownError(path, _reason(exc)) from exc
             raise
-        except BaijiayunError as exc:
-            code = getattr(exc, "code", "-")
-            _log_attempt(path, response.status_code, code, started, attempt)
+        except APIError as exc:
+            _log_attempt(path, response.status_code, exc.code, started, attempt)
             raise
         _log_attempt(path, response.status_code, 0, started, attempt)
         return data
@@ -228,6 +233,49 @@ def _timestamp() -> str:
     return str(int(time.time()))
 
 
+@functools.cache
+def _user_agent() -> str:
+    # importlib.metadata is slow to import; only a client that sends needs it.
+    from importlib.metadata import version  # noqa: PLC0415
+
+    return f"baijiayun-async/{version('baijiayun-async')}"
+
+
+class _Budget:
+    """The per-call deadline, spent only while the service has the call.
+
+    Sending, waiting for the answer and backing off before a retry spend it; time
+    queued behind this client's own callers does not. ``sent`` records whether a
+    request was built and handed to the connection, and so may have arrived.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.left = seconds
+        self.sent = False
+
+    @contextlib.asynccontextmanager
+    async def spending(self) -> AsyncIterator[None]:
+        """Run the block within what is left, and subtract the time it took."""
+        started = time.monotonic()
+        try:
+            if sys.version_info >= (3, 11):
+                async with asyncio.timeout(max(self.left, 0.0)):
+                    yield
+            else:  # pragma: no cover -- Python 3.10 has no asyncio.timeout
+                with anyio.fail_after(max(self.left, 0.0)):
+                    yield
+        finally:
+            self.left -= time.monotonic() - started
+
+    def exceeded(self, path: str, replayable: bool) -> BaijiayunError:
+        """Return the error for a call whose deadline ran out."""
+        reason = f"the per-call deadline of {self.seconds}s ran out"
+        if self.sent and not replayable:
+            return OutcomeUnknownError(path, reason)
+        return RequestTimeoutError(reason, path=path, request_sent=self.sent)
+
+
 def _transport_error(path: str, exc: httpx.TransportError) -> TransportError:
     reason = type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
@@ -246,7 +294,6 @@ def _transport_error(path: str, exc: httpx.TransportError) -> TransportError:
 
 def _decode(path: str, response: httpx.Response) -> Any:
     body = response.content
-    shown = _shown(path, body)
     try:
         payload = json.loads(body)
     except ValueError:
@@ -257,7 +304,7 @@ def _decode(path: str, response: httpx.Response) -> Any:
     # overloaded service puts in its body, the answer means "slow down and retry".
     if response.status_code == 429:
         raise RateLimitedError(
-            path, 429, shown, retry_after=_retry_after(response.headers)
+            path, 429, _shown(path, body), retry_after=_retry_after(response.headers)
         )
     if code is not None and code != 0:
         msg = payload.get("msg")
@@ -266,11 +313,13 @@ def _decode(path: str, response: httpx.Response) -> Any:
         raise HTTPStatusError(
             path,
             response.status_code,
-            shown,
+            _shown(path, body),
             retry_after=_retry_after(response.headers),
         )
     if code is None:
-        raise MalformedResponseError(path, "body is not the JSON envelope", shown)
+        raise MalformedResponseError(
+            path, "body is not the JSON envelope", _shown(path, body)
+        )
     return payload.get("data")
 
 
@@ -313,31 +362,36 @@ def _is_retryable(exc: BaseException, replayable: bool) -> bool:
         return replayable or not exc.request_sent
     if isinstance(exc, HTTPStatusError):
         return replayable and (exc.status_code >= 500 or exc.status_code == 429)
+    if isinstance(exc, MalformedResponseError):
+        # A cut or garbled body is a failure after sending, like a lost answer.
+        return replayable
     return False
 
 
-_backoff = wait_random_exponential(multiplier=0.25, max=8.0)
 _sleep = asyncio.sleep
 
 
-def _wait(state: RetryCallState) -> float:
-    exc = state.outcome.exception() if state.outcome else None
+def _backoff(attempt: int) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (from 1), with full jitter."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+    return random.uniform(0, ceiling)  # noqa: S311 -- jitter, not a secret
+
+
+def _delay(exc: BaseException, attempt: int) -> float:
+    """Obey the service's ``Retry-After`` (capped), else back off exponentially."""
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         return float(min(retry_after, MAX_RETRY_AFTER))
-    return float(_backoff(state))
+    return float(_backoff(attempt))
 
 
-def _log_retry(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    delay = state.next_action.sleep if state.next_action else 0.0
-    path = getattr(exc, "path", "?")
+def _log_retry(path: str, exc: BaseException, delay: float, attempt: int) -> None:
     logger.warning(
         "retrying %s in %.2fs after %s (attempt %d failed)",
         path,
         delay,
         _reason(exc),
-        state.attempt_number,
+        attempt,
     )
 
 

@@ -8,7 +8,12 @@ import httpx
 import pytest
 import respx
 
-from baijiayun_async import BaijiayunClient, BaijiayunError, MalformedResponseError
+from baijiayun_async import (
+    BaijiayunClient,
+    BaijiayunError,
+    MalformedResponseError,
+    OutcomeUnknownError,
+)
 
 from .support import PARTNER_KEY, envelope, sent_form
 
@@ -120,7 +125,9 @@ async def test_createkey_body_never_enters_an_error(
     mock_api.post("partner/createkey").respond(
         200, json={"partner_key": NEW_KEY, "oops": "no code"}
     )
-    with pytest.raises(MalformedResponseError) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await client.request("partner/createkey", {"secret_key": SECRET_KEY})
-    assert NEW_KEY not in str(caught.value)
-    assert "not shown" in caught.value.body_excerpt
+    cause = caught.value.__cause__
+    assert isinstance(cause, MalformedResponseError)
+    assert NEW_KEY not in str(caught.value) + str(cause)
+    assert "not shown" in cause.body_excerpt

@@ -15,7 +15,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from .._client import BaijiayunClient
@@ -147,7 +147,10 @@ class FakeBaijiayun(ServiceState):
         if isinstance(fault, DropBeforeAction):
             await _drop(send, acted=False)
 
-        form, form_error = await self._read(request)
+        try:
+            form, form_error = await self._read(request)
+        except ClientDisconnect:
+            return  # the client gave up (a cancelled call): nobody to answer
         self.requests.append(
             RecordedRequest(path, {k: v for k, v in form.fields.items() if k != "sign"})
         )
