@@ -14,17 +14,18 @@ them, and httpx's pool timeout is left to catch a pool that is genuinely stuck.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 
 import attrs
 import httpx
 
-__all__ = ["Pool"]
+__all__ = ["Lane", "Pool"]
 
 
 @attrs.define
-class _LoopState:
+class Lane:
+    """One event loop's httpx pool, behind a fair queue of connection slots."""
+
     client: httpx.AsyncClient
     slots: asyncio.Semaphore
     closer: AsyncGenerator[None, None] | None = None
@@ -43,37 +44,34 @@ class Pool:
         self._shared = http_client
         self._make_client = make_client
         self._max_connections = max_connections
-        self._states: dict[asyncio.AbstractEventLoop, _LoopState] = {}
+        self._lanes: dict[asyncio.AbstractEventLoop, Lane] = {}
 
-    @contextlib.asynccontextmanager
-    async def slot(self) -> AsyncIterator[httpx.AsyncClient]:
-        """Wait in the queue for a connection slot; hold it while in the block."""
-        state = await self._state()
-        async with state.slots:
-            yield state.client
+    async def lane(self) -> Lane:
+        """Return the running loop's pool and the queue of slots in front of it.
+
+        Hold ``lane.slots`` (``async with``) while sending on ``lane.client``.
+        """
+        loop = asyncio.get_running_loop()
+        lane = self._lanes.get(loop)
+        if lane is not None:
+            return lane
+
+        for old_loop in [old for old in self._lanes if old.is_closed()]:
+            del self._lanes[old_loop]
+        client = self._shared or self._make_client()
+        lane = Lane(client, asyncio.Semaphore(self._max_connections))
+        if self._shared is None:
+            lane.closer = _close_with_loop(client)
+            await lane.closer.asend(None)
+        self._lanes[loop] = lane
+        return lane
 
     async def aclose(self) -> None:
         """Close the pool of the running loop; a later call opens a new one."""
         loop = asyncio.get_running_loop()
-        state = self._states.pop(loop, None)
-        if state is not None and state.closer is not None:
-            await state.closer.aclose()
-
-    async def _state(self) -> _LoopState:
-        loop = asyncio.get_running_loop()
-        state = self._states.get(loop)
-        if state is not None:
-            return state
-
-        for old_loop in [old for old in self._states if old.is_closed()]:
-            del self._states[old_loop]
-        client = self._shared or self._make_client()
-        state = _LoopState(client, asyncio.Semaphore(self._max_connections))
-        if self._shared is None:
-            state.closer = _close_with_loop(client)
-            await state.closer.asend(None)
-        self._states[loop] = state
-        return state
+        lane = self._lanes.pop(loop, None)
+        if lane is not None and lane.closer is not None:
+            await lane.closer.aclose()
 
 
 async def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:

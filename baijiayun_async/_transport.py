@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import functools
 import itertools
@@ -14,7 +13,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -151,7 +150,7 @@ class Transport:
                 delay = _delay(exc, attempt)
                 _log_retry(path, exc, delay, attempt)
             try:
-                async with budget.spending():
+                async with budget:
                     await _sleep(delay)
             except TimeoutError as exc:
                 raise budget.exceeded(path, replayable) from exc
@@ -170,15 +169,16 @@ class Transport:
         # Waiting for a slot and for the rate limit is this client pacing its own
         # callers, so it happens outside the deadline: gathering thousands of
         # calls queues them instead of timing them out.
-        async with self._pool.slot() as pool:
+        lane = await self._pool.lane()
+        async with lane.slots:
             if self._limiter is not None:
                 await self._limiter.acquire()
-            request = self._build(pool, path, rendered, parts)
+            request = self._build(lane.client, path, rendered, parts)
             budget.sent = True
             started = time.perf_counter()
             try:
-                async with budget.spending():
-                    response = await pool.send(request)
+                async with budget:
+                    response = await lane.client.send(request)
             except TimeoutError as exc:
                 _log_attempt(path, "-", "-", started, attempt)
                 raise budget.exceeded(path, replayable) from exc
@@ -244,29 +244,41 @@ def _user_agent() -> str:
 class _Budget:
     """The per-call deadline, spent only while the service has the call.
 
-    Sending, waiting for the answer and backing off before a retry spend it; time
-    queued behind this client's own callers does not. ``sent`` records whether a
-    request was built and handed to the connection, and so may have arrived.
+    Each ``async with budget:`` block (sending and waiting for the answer,
+    backing off before a retry) runs within what is left and uses up the time it
+    takes; time queued behind this client's own callers is spent outside any
+    block. ``sent`` records whether a request was handed to the connection, and
+    so may have arrived.
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.left = seconds
         self.sent = False
+        self._started = 0.0
+        self._scope: Any = None
 
-    @contextlib.asynccontextmanager
-    async def spending(self) -> AsyncIterator[None]:
-        """Run the block within what is left, and subtract the time it took."""
-        started = time.monotonic()
-        try:
-            if sys.version_info >= (3, 11):
-                async with asyncio.timeout(max(self.left, 0.0)):
-                    yield
-            else:  # pragma: no cover -- Python 3.10 has no asyncio.timeout
-                with anyio.fail_after(max(self.left, 0.0)):
-                    yield
-        finally:
-            self.left -= time.monotonic() - started
+    if sys.version_info >= (3, 11):
+
+        async def __aenter__(self) -> None:
+            self._started = time.monotonic()
+            self._scope = asyncio.timeout(max(self.left, 0.0))
+            await self._scope.__aenter__()
+
+        async def __aexit__(self, *exc_info: Any) -> bool | None:
+            self.left -= time.monotonic() - self._started
+            return await self._scope.__aexit__(*exc_info)  # type: ignore[no-any-return]
+
+    else:  # pragma: no cover -- Python 3.10 has no asyncio.timeout
+
+        async def __aenter__(self) -> None:
+            self._started = time.monotonic()
+            self._scope = anyio.fail_after(max(self.left, 0.0))
+            self._scope.__enter__()
+
+        async def __aexit__(self, *exc_info: Any) -> bool | None:
+            self.left -= time.monotonic() - self._started
+            return self._scope.__exit__(*exc_info)  # type: ignore[no-any-return]
 
     def exceeded(self, path: str, replayable: bool) -> BaijiayunError:
         """Return the error for a call whose deadline ran out."""

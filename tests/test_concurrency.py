@@ -152,12 +152,12 @@ async def test_the_deadline_still_bounds_a_slow_service(fake: FakeBaijiayun) -> 
 
 async def test_budget_counts_only_the_time_spent_in_it() -> None:
     budget = _Budget(0.3)
-    async with budget.spending():
+    async with budget:
         await asyncio.sleep(0.1)
     await asyncio.sleep(0.3)  # outside: queued behind other callers
     assert 0.15 < budget.left <= 0.2
     with pytest.raises(TimeoutError):
-        async with budget.spending():
+        async with budget:
             await asyncio.sleep(1)
     assert budget.left <= 0
     assert isinstance(budget.exceeded("room/info", True), RequestTimeoutError)
@@ -212,7 +212,7 @@ async def test_cancelled_calls_leave_no_slot_behind(
             elapsed = time.monotonic() - started
             assert len(fresh) == 20
             assert elapsed < 3
-            slots = bjy._transport._pool._states[asyncio.get_running_loop()].slots
+            slots = bjy._transport._pool._lanes[asyncio.get_running_loop()].slots
             assert slots._value == 4, "every slot of the SDK's queue is free"
             # httpcore itself sometimes strands a connection that a cancelled
             # request was using (see the report); count it rather than hide it.
@@ -302,7 +302,7 @@ MODULE_LEVEL_SCRIPT = textwrap.dedent(
 
     for run in (1, 2, 3):
         asyncio.run(use(run))
-        states = client._transport._pool._states
+        states = client._transport._pool._lanes
         assert all(s.client.is_closed for s in states.values()), "pool left open"
 
     time.sleep(0.5)  # let the fake finish the abandoned call before it stops
