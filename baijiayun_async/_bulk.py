@@ -89,8 +89,10 @@ async def create_many(
     batch_started = int(time.time())
     done = 0
 
+    signature = inspect.signature(rooms.create)
+
     async def create(index: int) -> None:
-        results[index] = await _create_one(rooms, results[index])
+        results[index] = await _create_one(rooms, results[index], signature)
 
     async def create_reporting(index: int) -> None:
         nonlocal done
@@ -129,9 +131,11 @@ async def create_many(
     return results
 
 
-async def _create_one(rooms: Rooms, result: CreateResult) -> CreateResult:
+async def _create_one(
+    rooms: Rooms, result: CreateResult, signature: inspect.Signature
+) -> CreateResult:
     try:
-        inspect.signature(rooms.create).bind(**result.spec)
+        signature.bind(**result.spec)
     except TypeError as exc:
         error = InvalidArgumentError(f"spec {result.index}: {exc}")
         return attrs.evolve(result, error=error)
