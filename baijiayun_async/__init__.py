@@ -1,5 +1,7 @@
 """Asyncio SDK for the Baijiayun small-class live-classroom server API."""
 
+import logging
+
 from ._bulk import CreateResult
 from ._callbacks import verify_callback
 from ._client import BaijiayunClient
@@ -99,3 +101,7 @@ __all__ = [
     "verify_callback",
 ]
 __version__ = "0.1.0.dev0"
+
+# A library logs; the application decides where to. Without this, retry warnings
+# would reach stderr through logging's last-resort handler.
+logging.getLogger("baijiayun_async").addHandler(logging.NullHandler())

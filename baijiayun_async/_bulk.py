@@ -154,6 +154,12 @@ async def _create_one(
         error = InvalidArgumentError(f"spec {result.index}: {exc}")
         error.__cause__ = exc
         return attrs.evolve(result, room=None, error=error)
+    except Exception as exc:  # noqa: BLE001 -- one spec must not sink the batch
+        # Whatever it was, the request may have gone out: say so, and let
+        # reconciling look for the room rather than lose the other results.
+        unknown = OutcomeUnknownError("room/create", type(exc).__name__)
+        unknown.__cause__ = exc
+        return attrs.evolve(result, room=None, error=unknown)
     return attrs.evolve(result, room=room, error=None)
 
 

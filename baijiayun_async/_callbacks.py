@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ._errors import InvalidArgumentError
 from ._signing import sign
 
-__all__ = ["verify_callback"]
+__all__ = ["check_partner_key", "verify_callback"]
 
 
 def verify_callback(
@@ -25,18 +25,21 @@ def verify_callback(
     never raises; only a wrong ``partner_key`` or ``max_age`` does, being the
     caller's own mistake.
     """
-    if not isinstance(partner_key, str) or not partner_key:
-        raise InvalidArgumentError("partner_key must be a non-empty string")
+    check_partner_key(partner_key)
     if isinstance(max_age, bool) or not isinstance(max_age, (int, float)):
         raise InvalidArgumentError("max_age must be a number of seconds >= 0")
     if not max_age >= 0:
         raise InvalidArgumentError("max_age must be a number of seconds >= 0")
 
+    pairs: dict[str, str] = {}
     try:
-        pairs = dict(fields.items())
+        for key, value in fields.items():
+            # A repeated key (a multidict form) could smuggle a second value
+            # past the signature: the app might read the one that was not signed.
+            if not isinstance(key, str) or not isinstance(value, str) or key in pairs:
+                return False
+            pairs[key] = value
     except (AttributeError, TypeError, ValueError):
-        return False
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
         return False
     given, stamp = pairs.get("sign"), pairs.get("timestamp")
     if given is None or stamp is None or not _is_unix_seconds(stamp):
@@ -48,6 +51,19 @@ def verify_callback(
     except UnicodeEncodeError:
         return False
     return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
+def check_partner_key(partner_key: object) -> None:
+    """Refuse a key that cannot sign: empty, not text, or not encodable as UTF-8.
+
+    The message never holds the key itself.
+    """
+    if not isinstance(partner_key, str) or not partner_key:
+        raise InvalidArgumentError("partner_key must be a non-empty string")
+    try:
+        partner_key.encode()
+    except UnicodeEncodeError:
+        raise InvalidArgumentError("partner_key must be encodable as UTF-8") from None
 
 
 def _is_unix_seconds(stamp: str) -> bool:

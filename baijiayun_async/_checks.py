@@ -75,6 +75,25 @@ def check_choice(name: str, value: object, choices: Collection[object]) -> None:
         raise InvalidArgumentError(f"{name} must be one of {listed}")
 
 
+def check_flags(**flags: object) -> None:
+    """Refuse a flag that is not ``True``, ``False`` or ``None`` (not sent).
+
+    A string such as ``"false"`` is truthy in Python and in the service's PHP, so
+    it would silently mean yes.
+    """
+    for name, value in flags.items():
+        if value is not None and not isinstance(value, bool):
+            raise InvalidArgumentError(f"{name} must be True or False")
+
+
+def check_text(name: str, value: object, *, optional: bool = False) -> None:
+    """Refuse a value that is not a non-empty string (``None`` if ``optional``)."""
+    if optional and value is None:
+        return
+    if not isinstance(value, str) or not value:
+        raise InvalidArgumentError(f"{name} must be a non-empty string")
+
+
 def check_page_size(page_size: object) -> None:
     """Refuse a page size the service would not honour (it allows 1 to 1000)."""
     check_int("page_size", page_size, 1, 1000)
@@ -116,10 +135,14 @@ def to_unix(name: str, value: object) -> int:
             raise InvalidArgumentError(
                 f"{name} is a naive datetime; give it a tzinfo or pass unix seconds"
             )
-        return int(value.timestamp())
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise InvalidArgumentError(f"{name} must be unix seconds or an aware datetime")
+        seconds = int(value.timestamp())
+    elif isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    else:
+        raise InvalidArgumentError(f"{name} must be unix seconds or an aware datetime")
+    if seconds < 0:
+        raise InvalidArgumentError(f"{name} must not be before 1970")
+    return seconds
 
 
 def check_room_times(
@@ -185,6 +208,8 @@ def merge_extra(
     ``None``, and ``files`` its file parts; an extra key that names one of them, or
     one the client sets itself, is refused rather than silently overriding it.
     """
+    if extra is not None and not isinstance(extra, Mapping):
+        raise InvalidArgumentError("extra_params must be a mapping of names to values")
     merged = dict(params)
     for key, value in (extra or {}).items():
         if key in merged or key in files:

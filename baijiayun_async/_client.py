@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from ._callbacks import verify_callback
+from ._callbacks import check_partner_key, verify_callback
 from ._config import RateLimit, Timeout, resolve_base_url
 from ._errors import InvalidArgumentError
 from ._namespaces import Codes, Docs, Live, Partner, Reports, Rooms
@@ -58,8 +58,7 @@ class BaijiayunClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         _check_positive_int("partner_id", partner_id, minimum=1)
-        if not isinstance(partner_key, str) or not partner_key:
-            raise InvalidArgumentError("partner_key must be a non-empty string")
+        check_partner_key(partner_key)
         _check_positive_int("max_connections", max_connections, minimum=1)
         _check_positive_int("max_retries", max_retries, minimum=0)
         if http_client is not None and transport is not None:
@@ -93,13 +92,17 @@ class BaijiayunClient:
             for name, variable in _ENVIRONMENT.items()
             if os.environ.get(variable)
         }
+        if {"private_domain", "base_url"} & overrides.keys():
+            # An address given in code replaces the environment's, of either kind.
+            settings.pop("private_domain", None)
+            settings.pop("base_url", None)
         settings.update(overrides)
         for name in ("partner_id", "partner_key"):
             if name not in settings:
                 raise InvalidArgumentError(f"{_ENVIRONMENT[name]} is not set")
         partner_id = settings["partner_id"]
         if isinstance(partner_id, str):
-            if not partner_id.isdigit():
+            if not (partner_id.isascii() and partner_id.isdigit()):
                 raise InvalidArgumentError(
                     "BAIJIAYUN_PARTNER_ID must be a positive decimal integer"
                 )

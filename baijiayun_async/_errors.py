@@ -53,14 +53,19 @@ __all__ = [
 ]
 
 _EXCERPT_CHARS = 200
+_CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
 
 def excerpt(body: bytes | str) -> str:
-    """Shorten a response body for an error message."""
+    r"""Shorten server text for an error message, and make it safe to print.
+
+    Control characters become ``\xNN``-style escapes, so an answer cannot forge log
+    lines or send escape sequences to a terminal.
+    """
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    if len(text) <= _EXCERPT_CHARS:
-        return text
-    return text[:_EXCERPT_CHARS] + f"… ({len(text)} chars)"
+    if len(text) > _EXCERPT_CHARS:
+        text = text[:_EXCERPT_CHARS] + f"… ({len(text)} chars)"
+    return text.translate(_CONTROL_ESCAPES)
 
 
 class BaijiayunError(Exception):
@@ -165,7 +170,7 @@ class APIError(BaijiayunError):
     """The service answered with a non-zero ``code``; ``msg`` says why."""
 
     def __init__(self, code: int, msg: str, path: str) -> None:
-        super().__init__(f"{path}: code {code}: {msg}")
+        super().__init__(f"{path}: code {code}: {excerpt(msg)}")
         self.code = code
         self.msg = msg
         self.path = path

@@ -135,10 +135,23 @@ def file_parts(files: Mapping[str, FileSource | FileUpload]) -> list[FilePart]:
                 f"file {field!r} must be a path, bytes, a binary file object or an "
                 "async iterable of bytes"
             )
-        if upload.size is not None and (
-            isinstance(upload.size, bool) or upload.size < 0
+        size = upload.size
+        if size is not None and (
+            isinstance(size, bool) or not isinstance(size, int) or size < 0
         ):
-            raise InvalidArgumentError(f"file {field!r} size must be >= 0")
+            raise InvalidArgumentError(f"file {field!r} size must be an integer >= 0")
+        if not isinstance(field, str) or not field:
+            raise InvalidArgumentError("file field names must be non-empty strings")
+        content_type = upload.content_type
+        # It goes into a part header as is: a line break would forge a header.
+        if content_type is not None and (
+            not isinstance(content_type, str) or _has_control(content_type)
+        ):
+            raise InvalidArgumentError(
+                f"file {field!r} content_type must be text without control characters"
+            )
+        if upload.filename is not None and not isinstance(upload.filename, str):
+            raise InvalidArgumentError(f"file {field!r} filename must be a string")
         parts.append(FilePart(field, upload))
     return parts
 
@@ -215,6 +228,10 @@ def filename_of(field: str, upload: FileUpload) -> str:
     if isinstance(name, str) and name:
         return os.path.basename(name)
     return field
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
 
 
 def _is_file(source: object) -> TypeGuard[IO[bytes]]:

@@ -58,28 +58,43 @@ class Paginator(Generic[T]):
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Yield the listing's pages in order; the first even when it is empty.
 
-        Raises :class:`MalformedResponseError` when a page repeats the one before
-        it, which means the server ignores the page number.
+        Raises :class:`MalformedResponseError` when a page starts with an item
+        that already started an earlier page (a server that ignores the page
+        number, even if it shuffles or cycles its answers), or when the walk
+        needs more than twice the pages the first answer announced (a listing
+        that never ends).
         """
         number, size, seen = 1, self._page_size, 0
-        previous: Page[T] | None = None
+        first_items: dict[T, int] = {}
+        max_pages: int | None = None
         while True:
             page = await self._fetch(number, size)
-            if previous is not None and page.items == previous.items:
-                raise MalformedResponseError(
-                    self._path,
-                    f"page {number} repeats page {number - 1}; the server "
-                    "ignores the page number",
-                    f"{len(page.items)} identical items",
-                )
-            if page.items or previous is None:
+            if page.items:
+                earlier = first_items.setdefault(page.items[0], number)
+                if earlier != number:
+                    raise MalformedResponseError(
+                        self._path,
+                        f"page {number} starts where page {earlier} did; the "
+                        "server ignores the page number",
+                        f"{len(page.items)} items",
+                    )
+            if page.items or number == 1:
                 yield page
 
             seen += len(page.items)
             if not page.items or seen >= page.total:
                 return
-            if previous is None and len(page.items) != size:
-                size = len(page.items)  # the server imposes its own page size
+            if number == 1:
+                if len(page.items) != size:
+                    size = len(page.items)  # the server imposes its own page size
+                max_pages = 2 * -(-page.total // size) + 1
             elif len(page.items) < size:
                 return  # a short page after full ones is the last one
-            previous, number = page, number + 1
+            if max_pages is not None and number >= max_pages:
+                raise MalformedResponseError(
+                    self._path,
+                    f"the listing announced {page.total} items and has not ended "
+                    f"after {number} pages",
+                    f"{seen} items so far",
+                )
+            number += 1

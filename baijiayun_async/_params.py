@@ -15,6 +15,8 @@ __all__ = ["RESERVED", "render"]
 RESERVED = frozenset({"partner_id", "timestamp", "sign", "partner_key"})
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INT64_MIN = -(2**63)
+_UINT64_MAX = 2**64 - 1
 
 
 def render(params: Mapping[str, object]) -> dict[str, str]:
@@ -26,6 +28,8 @@ def render(params: Mapping[str, object]) -> dict[str, str]:
     else (``float``, ``Decimal``, containers, naive datetimes) has no documented
     meaning on the wire and is refused before anything is sent.
     """
+    if not isinstance(params, Mapping):
+        raise InvalidArgumentError("params must be a mapping of names to values")
     rendered: dict[str, str] = {}
     for name, value in params.items():
         if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -47,12 +51,14 @@ def _render_value(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
+        if not _INT64_MIN <= value <= _UINT64_MAX:
+            raise InvalidArgumentError(f"parameter {name!r} must fit in 64 bits")
         return str(int(value))
     if isinstance(value, str):
-        # Printable text is always encodable; only then is the encode worth trying.
+        # Printable text is always encodable; only then is the check worth doing.
         if not value.isprintable() and not _is_utf8_safe(value):
             raise InvalidArgumentError(
-                f"parameter {name!r} must be text encodable as UTF-8"
+                f"parameter {name!r} must be UTF-8 text without NUL characters"
             )
         return value
     if isinstance(value, dt.datetime):
@@ -75,4 +81,4 @@ def _is_utf8_safe(value: str) -> bool:
         value.encode()
     except UnicodeEncodeError:
         return False
-    return True
+    return "\x00" not in value

@@ -143,8 +143,10 @@ class Transport:
                 )
             except BaijiayunError as exc:
                 rewindable = all(part.rewindable for part in parts)
-                if attempt > self._max_retries or not (
-                    rewindable and _is_retryable(exc, replayable)
+                if (
+                    attempt > self._max_retries
+                    or budget.left <= 0
+                    or not (rewindable and _is_retryable(exc, replayable))
                 ):
                     raise
                 delay = _delay(exc, attempt)
@@ -176,18 +178,29 @@ class Transport:
             request = self._build(lane.client, path, rendered, parts)
             budget.sent = True
             started = time.perf_counter()
+            failure: BaijiayunError | None = None
             try:
                 async with budget:
-                    response = await lane.client.send(request)
-            except TimeoutError as exc:
-                _log_attempt(path, "-", "-", started, attempt)
-                raise budget.exceeded(path, replayable) from exc
-            except httpx.TransportError as exc:
-                _log_attempt(path, "-", "-", started, attempt)
-                error = _transport_error(path, exc)
-                if error.request_sent and not replayable:
-                    raise OutcomeUnknownError(path, type(exc).__name__) from error
-                raise error from exc
+                    # Never follow a redirect: it would carry the signed body
+                    # (a secret_key, say) to whatever host the answer names.
+                    response = await lane.client.send(request, follow_redirects=False)
+            except TimeoutError:
+                failure = budget.exceeded(path, replayable)
+            except BaijiayunError:
+                raise  # our own, from the multipart body: the caller's file
+            except Exception as exc:  # noqa: BLE001 -- every failure is typed here
+                failure = _transport_error(path, exc)
+        # Raised outside the handler, so that the httpx exception, whose request
+        # holds the signed body, is not kept as this error's context.
+        if failure is not None:
+            _log_attempt(path, "-", "-", started, attempt)
+            if isinstance(failure, TransportError) and (
+                failure.request_sent and not replayable
+            ):
+                unknown = OutcomeUnknownError(path, failure.reason)
+                unknown.__cause__ = failure
+                raise unknown
+            raise failure
 
         try:
             data = _decode(path, response)
@@ -288,8 +301,9 @@ class _Budget:
         return RequestTimeoutError(reason, path=path, request_sent=self.sent)
 
 
-def _transport_error(path: str, exc: httpx.TransportError) -> TransportError:
-    reason = type(exc).__name__
+def _transport_error(path: str, exc: Exception) -> TransportError:
+    """Type a failure to exchange a request, keeping only its kind and message."""
+    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
         return ConnectError(f"could not connect ({reason})", path=path)
     if isinstance(exc, httpx.TimeoutException):
@@ -308,7 +322,7 @@ def _decode(path: str, response: httpx.Response) -> Any:
     body = response.content
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         payload = None
 
     code = _envelope_code(payload)
@@ -341,7 +355,7 @@ def _envelope_code(payload: Any) -> int | None:
     code = payload.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         return code
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and code.isascii() and code.isdigit() and len(code) < 19:
         return int(code)
     return None
 
@@ -361,9 +375,9 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+            seconds = when.timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
             return None
-        seconds = when.timestamp() - time.time()
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)

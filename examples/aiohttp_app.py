@@ -223,4 +223,4 @@ def _json_line(code: StudentCode) -> bytes:
 
 
 if __name__ == "__main__":
-    web.run_app(create_app())
+    web.run_app(create_app(), host="127.0.0.1", port=8080)

@@ -100,7 +100,11 @@ async def test_valid_arguments_are_sent(
         ({"start_time": dt.datetime(2030, 1, 1, 8)}, "start_time is a naive datetime"),
         ({"start_time": True}, "start_time must be unix seconds"),
         ({"start_time": "1564729431"}, "start_time must be unix seconds"),
-        ({"start_time": -1}, "start_time must be unix seconds"),
+        ({"start_time": -1}, "start_time must not be before 1970"),
+        (
+            {"start_time": dt.datetime(1969, 12, 31, tzinfo=dt.timezone.utc)},
+            "start_time must not be before 1970",
+        ),
     ],
 )
 async def test_rooms_create_rules(

@@ -293,5 +293,5 @@ async def test_rate_limit_through_the_sdk() -> None:
 
 
 def test_rate_limit_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="rate limit"):
+    with pytest.raises(ValueError, match="requests must be an integer"):
         RateLimit(0, 1.0)

@@ -101,9 +101,40 @@ async def test_a_capped_page_size_is_adopted() -> None:
 async def test_a_server_that_ignores_the_page_number_cannot_loop() -> None:
     listing = FakeListing(lambda n, s: ([1, 2, 3], 1_000_000))
 
-    with pytest.raises(MalformedResponseError, match="page 2 repeats page 1"):
+    with pytest.raises(MalformedResponseError, match="page 2 starts where page 1"):
         await collect(listing.paginator(3))
     assert len(listing.requests) == 2
+
+
+async def test_a_server_cycling_through_pages_cannot_loop() -> None:
+    pages = [[1, 2, 3], [4, 5, 6]]
+    listing = FakeListing(lambda n, s: (pages[(n - 1) % 2], 1_000_000))
+
+    with pytest.raises(MalformedResponseError, match="page 3 starts where page 1"):
+        await collect(listing.paginator(3))
+    assert len(listing.requests) == 3
+
+
+async def test_a_server_shuffling_one_page_cannot_loop() -> None:
+    orders = [[1, 2, 3], [2, 3, 1], [3, 1, 2]]
+    listing = FakeListing(lambda n, s: (orders[(n - 1) % 3], 1_000_000))
+
+    with pytest.raises(MalformedResponseError, match="server ignores the page"):
+        await collect(listing.paginator(3))
+    assert len(listing.requests) <= 4
+
+
+async def test_a_listing_that_never_ends_is_refused() -> None:
+    # Every page is new and the total keeps growing: bounded by the first total.
+    def answer(number: int, size: int) -> tuple[list[int], int]:
+        start = (number - 1) * size
+        return list(range(start, start + size)), 10 * number + 10
+
+    listing = FakeListing(answer)
+
+    with pytest.raises(MalformedResponseError, match="has not ended after 5 pages"):
+        await collect(listing.paginator(10))
+    assert len(listing.requests) == 5
 
 
 async def test_a_server_that_ignores_page_number_and_caps_size_cannot_loop() -> None:

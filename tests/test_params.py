@@ -72,7 +72,7 @@ def test_refuses_naive_datetime() -> None:
 
 
 def test_refuses_unencodable_text() -> None:
-    with pytest.raises(InvalidArgumentError, match="'title' must be text"):
+    with pytest.raises(InvalidArgumentError, match="'title' must be UTF-8 text"):
         render({"title": "bad \ud800 surrogate"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .._checks import check_int, merge_extra
+from .._checks import check_int, check_text, merge_extra
 from .._converter import structure
 from .._models import (
     CodeFoundBody,
@@ -43,6 +43,7 @@ class Codes(Namespace):
         """
         check_int("room_id", room_id, 1)
         check_int("user_number", user_number, 0)
+        check_text("user_avatar", user_avatar, optional=True)
         documented = {
             "room_id": room_id,
             "user_number": user_number,
@@ -59,6 +60,7 @@ class Codes(Namespace):
 
         Calls ``openapi/room/getCodeInfo``.
         """
+        check_text("code", code)
         params = merge_extra({"code": code}, extra_params)
         data = await self._client.request("room/getCodeInfo", params)
 

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 import attrs
 
-from .._checks import check_choice, check_file_type, check_int, merge_extra
+from .._checks import (
+    check_choice,
+    check_file_type,
+    check_flags,
+    check_int,
+    merge_extra,
+)
 from .._models import (
     AccountDoc,
     DocBinding,
@@ -66,6 +72,7 @@ class Docs(Namespace):
             progress=progress or upload.progress,
         )
         check_file_type(filename_of("attachment", upload))
+        check_flags(ppt_animation=ppt_animation)
         if room_id is not None:
             check_int("room_id", room_id, 1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._checks import merge_extra
+from .._checks import check_flags, check_text, merge_extra
 from .._models import PartnerKeyBody
 from ._base import Namespace
 
@@ -29,6 +29,8 @@ class Partner(Namespace):
         signing with it breaks. This client keeps the key it was built with, so
         build a new one with the returned key.
         """
+        check_text("secret_key", secret_key)
+        check_flags(regenerate=regenerate)
         params = merge_extra(
             {"secret_key": secret_key, "regenerate": regenerate}, extra_params
         )

@@ -7,7 +7,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal, get_args
 
-from .._checks import check_choice, check_date, check_int, merge_extra
+from .._checks import (
+    check_choice,
+    check_date,
+    check_flags,
+    check_int,
+    merge_extra,
+)
 from .._models import (
     AttendanceBody,
     AttendanceRecord,
@@ -85,6 +91,7 @@ class Reports(Namespace):
         service's own "everything at once" (``page_size=0``) is not offered.
         """
         check_choice("user_type", user_type, _USER_TYPES)
+        check_flags(detail=detail)
         documented = {
             **_room_day(room_id, date),
             "type": user_type,

@@ -9,6 +9,7 @@ from .._bulk import CreateResult, create_many
 from .._checks import (
     Timestamp,
     check_choice,
+    check_flags,
     check_int,
     check_max_users,
     check_optional_int,
@@ -73,6 +74,14 @@ class Rooms(Namespace):
         start, end = to_unix("start_time", start_time), to_unix("end_time", end_time)
         check_title(title)
         check_int("type", type, 0)
+        check_flags(
+            auto_on_stage=auto_on_stage,
+            has_foreign_user=has_foreign_user,
+            enable_cloud_record=enable_cloud_record,
+            auto_playback_record=auto_playback_record,
+            enable_pull_audio_only=enable_pull_audio_only,
+            check_schedule=check_schedule,
+        )
         check_max_users(max_users, type)
         check_room_times(start, end, short_term=check_schedule)
         check_optional_int("max_backup_users", max_backup_users, 0, 300)
@@ -131,6 +140,11 @@ class Rooms(Namespace):
         check_int("room_id", room_id, 1)
         if title is not None:
             check_title(title)
+        check_flags(
+            auto_playback_record=auto_playback_record,
+            enable_pull_audio_only=enable_pull_audio_only,
+            check_schedule=check_schedule,
+        )
         check_room_times(start, end, short_term=check_schedule)
         check_optional_int("max_users", max_users, 1, 12)
         check_optional_int("max_backup_users", max_backup_users, 0, 300)
@@ -213,6 +227,7 @@ class Rooms(Namespace):
         ``product_type=2`` keeps small-class rooms only. Pages of ``page_size``
         (1 to 1000, sent as ``limit``) are fetched as iteration needs them.
         """
+        check_optional_int("product_type", product_type, 0)
         documented = {"product_type": product_type, "page": None, "limit": None}
         params = merge_extra(documented, extra_params)
         return self._paginate(

@@ -167,7 +167,11 @@ def _root(
     verbose: Annotated[
         int,
         typer.Option(
-            "--verbose", "-v", count=True, help="Log retries (-v) or every call (-vv)."
+            "--verbose",
+            "-v",
+            count=True,
+            metavar="",
+            help="Log retries (-v) or every call (-vv).",
         ),
     ] = 0,
 ) -> None:

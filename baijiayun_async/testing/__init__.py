@@ -8,6 +8,7 @@ order failures with ``fake.inject(path, fault)``. It needs the ``fake`` extra
 
 from __future__ import annotations
 
+from .._config import RateLimit
 from ._app import RATE_LIMITED, FakeBaijiayun, RecordedRequest
 from ._faults import (
     DropAfterAction,
@@ -17,7 +18,6 @@ from ._faults import (
     HTTPFailure,
     Latency,
     MalformedBody,
-    RateLimit,
 )
 from ._forms import UploadedFile
 from ._state import (

@@ -19,6 +19,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from .._client import BaijiayunClient
+from .._config import RateLimit
 from .._signing import sign
 from ._endpoints import ENDPOINTS, PARAMETER_ERROR
 from ._faults import (
@@ -30,7 +31,6 @@ from ._faults import (
     HTTPFailure,
     Latency,
     MalformedBody,
-    RateLimit,
     RateLimiter,
 )
 from ._forms import Form, FormError, read_form

@@ -13,6 +13,8 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._config import RateLimit
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -26,7 +28,6 @@ __all__ = [
     "HTTPFailure",
     "Latency",
     "MalformedBody",
-    "RateLimit",
     "RateLimiter",
 ]
 
@@ -133,21 +134,6 @@ class FaultPlan:
         self._queues.clear()
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``requests`` calls in any ``window`` seconds, across every path.
-
-    The vendor's documented limit is ``RateLimit(200, 10.0)`` per account.
-    """
-
-    requests: int
-    window: float
-
-    def __post_init__(self) -> None:
-        if self.requests < 1 or not self.window > 0:
-            raise ValueError("a rate limit needs requests >= 1 and window > 0")
-
-
 class RateLimiter:
     """A sliding window over the fake's clock: admitted calls are what count."""
 
@@ -159,10 +145,10 @@ class RateLimiter:
     def admit(self) -> int | None:
         """Admit one call, or return the whole seconds until one would be admitted."""
         now = self._clock()
-        while self._admitted and self._admitted[0] <= now - self.limit.window:
+        while self._admitted and self._admitted[0] <= now - self.limit.per:
             self._admitted.popleft()
         if len(self._admitted) < self.limit.requests:
             self._admitted.append(now)
             return None
-        wait = self._admitted[0] + self.limit.window - now
+        wait = self._admitted[0] + self.limit.per - now
         return max(1, math.ceil(wait))
