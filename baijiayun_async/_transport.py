@@ -123,7 +123,7 @@ class Transport:
                 f"path {path!r} must be relative to openapi/, e.g. 'room/info'"
             )
         rendered = render(params)
-        parts = file_parts(files or {})
+        parts = file_parts(files) if files else []
         for part in parts:
             await part.measure()
         replayable = path not in NOT_REPLAYABLE
@@ -432,6 +432,8 @@ def _reason(exc: BaseException | None) -> str:
 def _log_attempt(
     path: str, status: int | str, code: int | str, started: float, attempt: int
 ) -> None:
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug(
         "POST openapi/%s status=%s code=%s elapsed_ms=%.1f attempt=%d",
