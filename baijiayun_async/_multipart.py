@@ -82,7 +82,12 @@ class FilePart:
         if isinstance(source, bytes):
             self.size = len(source)
         elif isinstance(source, (str, os.PathLike)):
-            stat = await anyio.to_thread.run_sync(os.stat, source)
+            try:
+                stat = await anyio.to_thread.run_sync(os.stat, source)
+            except OSError as exc:
+                raise InvalidArgumentError(
+                    f"file {self.field!r} cannot be read: {exc.strerror}"
+                ) from exc
             self.size = stat.st_size
         elif _is_file(source) and source.seekable():
             self.start_offset, end = await anyio.to_thread.run_sync(_span, source)

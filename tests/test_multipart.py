@@ -335,3 +335,12 @@ async def test_docs_upload_streams_with_size_and_progress(
     assert int(request.headers["content-length"]) == len(request.content)
     assert 'filename="第二课.pdf"'.encode() in request.content
     assert seen[-1] == (len(CONTENT), len(CONTENT))
+
+
+async def test_missing_file_is_named_before_sending(
+    mock_api: respx.MockRouter, client: BaijiayunClient, tmp_path: Path
+) -> None:
+    route = mock_api.post("doc/uploadDoc").respond(json=envelope({}))
+    with pytest.raises(InvalidArgumentError, match="'attachment' cannot be read"):
+        await client.request("doc/uploadDoc", files={"attachment": tmp_path / "no.pdf"})
+    assert not route.called
