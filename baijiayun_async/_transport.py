@@ -55,6 +55,9 @@ NOT_REPLAYABLE = frozenset(
 #: Answers on these paths carry credentials; their bodies never enter a message.
 _SECRET_BEARING = frozenset({"partner/createkey"})
 
+#: The largest answer read (decoded); a thousand listed rooms take about 1 MiB.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
 #: The longest ``Retry-After`` the client obeys; a longer one is cut to this.
 MAX_RETRY_AFTER = 30.0
 
@@ -181,9 +184,7 @@ class Transport:
             failure: BaijiayunError | None = None
             try:
                 async with budget:
-                    # Never follow a redirect: it would carry the signed body
-                    # (a secret_key, say) to whatever host the answer names.
-                    response = await lane.client.send(request, follow_redirects=False)
+                    response, body = await _exchange(lane.client, request)
             except TimeoutError:
                 failure = budget.exceeded(path, replayable)
             except BaijiayunError:
@@ -203,7 +204,7 @@ class Transport:
             raise failure
 
         try:
-            data = _decode(path, response)
+            data = _decode(path, response, body)
         except (HTTPStatusError, MalformedResponseError) as exc:
             _log_attempt(path, response.status_code, "-", started, attempt)
             if not replayable and not isinstance(exc, RateLimitedError):
@@ -318,8 +319,33 @@ def _transport_error(path: str, exc: Exception) -> TransportError:
     return TransportError(f"connection failed ({reason})", path=path)
 
 
-def _decode(path: str, response: httpx.Response) -> Any:
-    body = response.content
+async def _exchange(
+    client: httpx.AsyncClient, request: httpx.Request
+) -> tuple[httpx.Response, bytes | None]:
+    """Send a request and read its answer; ``None`` for an answer too large to hold.
+
+    A redirect is never followed: it would carry the signed body (a
+    ``secret_key``, say) to whatever host the answer names.
+    """
+    response = await client.send(request, follow_redirects=False, stream=True)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                return response, None
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    return response, b"".join(chunks)
+
+
+def _decode(path: str, response: httpx.Response, body: bytes | None) -> Any:
+    if body is None:
+        raise MalformedResponseError(
+            path, f"answer larger than {MAX_ANSWER_BYTES >> 20} MiB", "not read"
+        )
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):

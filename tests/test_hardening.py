@@ -278,3 +278,17 @@ async def test_sent_form_is_unchanged_by_the_checks(
     route = mock_api.post("room/info").respond(json=envelope({}))
     await client.request("room/info", {"room_id": 2**63, "n": -(2**63)})
     assert sent_form(route.calls.last.request)["room_id"] == str(2**63)
+
+
+async def test_an_answer_too_large_to_hold_is_refused(
+    mock_api: respx.MockRouter,
+    client: BaijiayunClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("baijiayun_async._transport.MAX_ANSWER_BYTES", 1000)
+    mock_api.post("room/info").respond(json=envelope({"title": "x" * 2000}))
+    mock_api.post("room/create").respond(json=envelope({"title": "x" * 2000}))
+    with pytest.raises(MalformedResponseError, match="answer larger than"):
+        await client.request("room/info", {"room_id": 1})
+    with pytest.raises(OutcomeUnknownError):
+        await client.request("room/create", {"title": "t"})
