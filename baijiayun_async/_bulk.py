@@ -143,24 +143,20 @@ async def _create_one(
         room = await rooms.create(**result.spec)
     except MalformedResponseError as exc:
         # The service answered, so it may well have created the room.
-        unknown = OutcomeUnknownError("room/create", type(exc).__name__)
-        unknown.__cause__ = exc
-        return attrs.evolve(result, room=None, error=unknown)
+        return attrs.evolve(result, error=_unknown(exc))
     except BaijiayunError as exc:
-        return attrs.evolve(result, room=None, error=exc)
-    except OSError as exc:
-        # An attachment that cannot be read is this spec's fault; it is read
-        # before anything is sent, and must not abort the other specs.
-        error = InvalidArgumentError(f"spec {result.index}: {exc}")
-        error.__cause__ = exc
-        return attrs.evolve(result, room=None, error=error)
+        return attrs.evolve(result, error=exc)
     except Exception as exc:  # noqa: BLE001 -- one spec must not sink the batch
         # Whatever it was, the request may have gone out: say so, and let
         # reconciling look for the room rather than lose the other results.
-        unknown = OutcomeUnknownError("room/create", type(exc).__name__)
-        unknown.__cause__ = exc
-        return attrs.evolve(result, room=None, error=unknown)
+        return attrs.evolve(result, error=_unknown(exc))
     return attrs.evolve(result, room=room, error=None)
+
+
+def _unknown(cause: Exception) -> OutcomeUnknownError:
+    unknown = OutcomeUnknownError("room/create", type(cause).__name__)
+    unknown.__cause__ = cause
+    return unknown
 
 
 async def _run_bounded(

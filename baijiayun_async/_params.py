@@ -56,7 +56,7 @@ def _render_value(name: str, value: object) -> str:
         return str(int(value))
     if isinstance(value, str):
         # Printable text is always encodable; only then is the check worth doing.
-        if not value.isprintable() and not _is_utf8_safe(value):
+        if not value.isprintable() and not _is_sendable_text(value):
             raise InvalidArgumentError(
                 f"parameter {name!r} must be UTF-8 text without NUL characters"
             )
@@ -76,7 +76,7 @@ def _render_value(name: str, value: object) -> str:
     )
 
 
-def _is_utf8_safe(value: str) -> bool:
+def _is_sendable_text(value: str) -> bool:
     try:
         value.encode()
     except UnicodeEncodeError:

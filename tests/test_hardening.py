@@ -272,7 +272,7 @@ def test_callback_with_a_repeated_key_is_refused() -> None:
     assert not verify_callback(forged, "k")  # type: ignore[arg-type]
 
 
-async def test_sent_form_is_unchanged_by_the_checks(
+async def test_ints_up_to_64_bits_are_sent_as_they_are(
     mock_api: respx.MockRouter, client: BaijiayunClient
 ) -> None:
     route = mock_api.post("room/info").respond(json=envelope({}))
